@@ -1,0 +1,100 @@
+"""Build the WSGI application: the paste pipeline around the pecan app.
+
+paste-deploy hands factories strings only, so :func:`load_app` parks the
+process's objects (config, storage, policy enforcer) under a random key
+that it passes as ``global_conf['configkey']``; every factory below looks
+them up there. This is the one place where that happens.
+"""
+import logging
+import os
+import uuid
+
+from keystonemiddleware import auth_token
+from oslo_utils import importutils
+from paste import deploy
+import pecan
+
+from membership.api import hooks
+from membership import policy
+from membership import storage
+
+LOG = logging.getLogger(__name__)
+
+_SERVICES = {}
+ETC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'etc', 'membership')
+
+
+class Services:
+    """What one process builds once and every request shares."""
+
+    def __init__(self, conf, storage_=None):
+        self.conf = conf
+        self.storage = storage_ or storage.get_storage(conf)
+        self.enforcer = policy.enforcer(conf)
+
+
+def paste_config_path(conf):
+    path = conf.api_paste_config
+    if os.path.isabs(path):
+        return path
+    found = conf.find_file(path)
+    if found:
+        return os.path.abspath(found)
+    for candidate in (os.path.join(ETC, path),
+                      os.path.join('/etc/membership', path)):
+        if os.path.exists(candidate):
+            return candidate
+    raise RuntimeError(f'Cannot find the paste config {path!r}.')
+
+
+def load_app(conf, services=None):
+    """The whole pipeline for ``conf``'s auth strategy."""
+    services = services or Services(conf)
+    key = str(uuid.uuid4())
+    _SERVICES[key] = services
+    if conf.auth_strategy == 'noauth':
+        LOG.warning('auth_strategy = noauth: callers are trusted on their '
+                    'X-Project-Id/X-Roles headers. Never use it in '
+                    'production.')
+    return deploy.loadapp('config:' + paste_config_path(conf),
+                          name='membership+' + conf.auth_strategy,
+                          global_conf={'configkey': key})
+
+
+def setup_app(services):
+    from membership.api.controllers import root
+    return pecan.make_app(
+        root.RootController(),
+        hooks=[hooks.ServiceHook(services)],
+        # Names such as "db.json" are names, not content types.
+        guess_content_type_from_ext=False,
+        force_canonical=False,
+        logging=False,
+        debug=False)
+
+
+def _services(global_conf):
+    return _SERVICES[global_conf['configkey']]
+
+
+def app_factory(global_conf, **local_conf):
+    return setup_app(_services(global_conf))
+
+
+def oslo_filter_factory(global_conf, middleware, **local_conf):
+    """An oslo.middleware filter configured from the service's config."""
+    cls = importutils.import_class(middleware.replace(':', '.'))
+    conf = _services(global_conf).conf
+    return lambda app: cls(app, conf)
+
+
+def authtoken_filter_factory(global_conf, **local_conf):
+    """keystonemiddleware auth_token on the service's config.
+
+    ``delay_auth_decision`` lets version discovery through without a
+    token; every other route answers 401 itself (with the
+    ``WWW-Authenticate`` header auth_token adds to any 401).
+    """
+    conf = dict(local_conf, oslo_config_config=_services(global_conf).conf)
+    return lambda app: auth_token.AuthProtocol(app, conf)

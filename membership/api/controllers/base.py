@@ -1,0 +1,26 @@
+"""Routing helpers shared by the controllers."""
+import pecan
+from pecan import routing
+
+
+class Collection:
+    """A collection whose next path segment names an item.
+
+    Routing by ``_route`` means a group or member called ``index`` (or
+    any other attribute name) is an item like any other.
+    """
+
+    def item(self, name):
+        raise NotImplementedError
+
+    @pecan.expose()
+    def _route(self, args, request):
+        if not args or args == ['']:
+            return self.index, []
+        return routing.lookup_controller(self.item(args[0]), args[1:],
+                                         request)
+
+
+def not_allowed():
+    """The default of a generic controller: 405 with an Allow header."""
+    pecan.abort(405)

@@ -1,0 +1,1 @@
+from membership.api.controllers.v1 import groups  # noqa: F401

@@ -1,0 +1,92 @@
+"""Error codes and the API-WG error body.
+
+Codes are part of the API: never change or reuse one; add new ones and
+document them in api-ref/source/errors.inc.
+"""
+import http.client
+import json
+
+from membership.storage import base as storage
+
+# Routing, protocol and validation.
+NOT_FOUND = 'membership.not_found'
+METHOD_NOT_ALLOWED = 'membership.method_not_allowed'
+UNAUTHORIZED = 'membership.unauthorized'
+FORBIDDEN = 'membership.forbidden'
+NOT_ACCEPTABLE = 'membership.not_acceptable'
+UNSUPPORTED_MEDIA_TYPE = 'membership.unsupported_media_type'
+REQUEST_TOO_LARGE = 'membership.request_too_large'
+INVALID_JSON = 'membership.invalid_json'
+INVALID_REQUEST = 'membership.invalid_request'
+INVALID_QUERY = 'membership.invalid_query'
+INVALID_NAME = 'membership.invalid_name'
+INVALID_MARKER = 'membership.invalid_marker'
+MICROVERSION_INVALID = 'membership.microversion_invalid'
+MICROVERSION_UNSUPPORTED = 'membership.microversion_unsupported'
+PRECONDITION_FAILED = 'membership.precondition_failed'
+# Resources.
+GROUP_NOT_FOUND = 'membership.group_not_found'
+GROUP_NOT_EMPTY = 'membership.group_not_empty'
+MEMBER_NOT_FOUND = 'membership.member_not_found'
+# Service.
+STORAGE_UNAVAILABLE = 'membership.storage_unavailable'
+INTERNAL_ERROR = 'membership.internal_error'
+# Any other status a server or middleware produced.
+GENERIC = 'membership.error'
+
+BY_STATUS = {
+    400: INVALID_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND,
+    405: METHOD_NOT_ALLOWED, 406: NOT_ACCEPTABLE, 412: PRECONDITION_FAILED,
+    413: REQUEST_TOO_LARGE, 415: UNSUPPORTED_MEDIA_TYPE, 500: INTERNAL_ERROR,
+    503: STORAGE_UNAVAILABLE,
+}
+
+# Marks, in the WSGI environ, a response whose body is already API-WG.
+FORMATTED = 'membership.error_formatted'
+
+
+class APIError(Exception):
+    """An error response: raise it anywhere below a handler."""
+
+    def __init__(self, status, code, detail, headers=None):
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers or {}
+
+
+def bad_request(detail, code=INVALID_REQUEST):
+    return APIError(400, code, detail)
+
+
+def body(status, code, detail, request_id):
+    """The JSON text of an API-WG error document."""
+    return json.dumps({'errors': [{
+        'request_id': request_id,
+        'code': code,
+        'status': status,
+        'title': http.client.responses.get(status, 'Error'),
+        'detail': detail,
+        'links': [],
+    }]})
+
+
+def from_storage(error):
+    """Map a storage exception to the APIError a client sees."""
+    if isinstance(error, storage.GroupNotFound):
+        return APIError(404, GROUP_NOT_FOUND, str(error))
+    if isinstance(error, storage.MemberNotFound):
+        return APIError(404, MEMBER_NOT_FOUND, str(error))
+    if isinstance(error, storage.GroupNotEmpty):
+        return APIError(409, GROUP_NOT_EMPTY, str(error))
+    if isinstance(error, storage.PreconditionFailed):
+        return APIError(412, PRECONDITION_FAILED,
+                        f'Precondition failed: the resource {error.reason}.')
+    if isinstance(error, storage.MarkerNotFound):
+        return APIError(400, INVALID_MARKER, str(error))
+    if isinstance(error, storage.StorageUnavailable):
+        return APIError(503, STORAGE_UNAVAILABLE,
+                        'The database is unavailable; retry later.',
+                        headers={'Retry-After': '1'})
+    return None

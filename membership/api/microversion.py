@@ -1,0 +1,54 @@
+"""Microversions of the membership API.
+
+One line per version; api-ref/source/history.inc tells each story.
+"""
+import microversion_parse
+
+SERVICE_TYPE = 'membership'
+HEADER = 'OpenStack-API-Version'
+ENVIRON_KEY = 'membership.microversion'
+
+VERSIONS = [
+    '1.0',  # groups, members, heartbeats
+]
+MIN_VERSION = tuple(int(p) for p in VERSIONS[0].split('.'))
+MAX_VERSION = tuple(int(p) for p in VERSIONS[-1].split('.'))
+
+
+class InvalidVersion(ValueError):
+    """The header is malformed."""
+
+
+class UnsupportedVersion(ValueError):
+    """The version is outside [MIN_VERSION, MAX_VERSION]."""
+
+
+def text(version):
+    return '%d.%d' % version
+
+
+def negotiate(headers):
+    """The version a request asked for, as a (major, minor) tuple.
+
+    ``headers`` is a mapping of WSGI environ keys. No header means the
+    minimum; ``latest`` means the maximum.
+    """
+    try:
+        asked = microversion_parse.get_version(
+            headers, service_type=SERVICE_TYPE)
+    except ValueError as e:
+        raise InvalidVersion(str(e))
+    if asked is None:
+        return MIN_VERSION
+    if asked.strip() == 'latest':
+        return MAX_VERSION
+    try:
+        version = microversion_parse.parse_version_string(asked)
+    except TypeError:
+        raise InvalidVersion(f"Invalid microversion '{asked}'.")
+    version = (version.major, version.minor)
+    if not MIN_VERSION <= version <= MAX_VERSION:
+        raise UnsupportedVersion(
+            f"Microversion {text(version)} is not supported: this service "
+            f"accepts {text(MIN_VERSION)} to {text(MAX_VERSION)}.")
+    return version

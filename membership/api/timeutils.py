@@ -1,0 +1,11 @@
+import datetime
+
+EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def iso(microseconds):
+    """ISO 8601 UTC with a Z, from integer microseconds since the epoch."""
+    if microseconds is None:
+        return None
+    moment = EPOCH + datetime.timedelta(microseconds=microseconds)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.%fZ')

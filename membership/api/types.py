@@ -1,0 +1,130 @@
+"""WSME types of request bodies, and how a body is checked against one.
+
+WSME's own types cannot say "any JSON" and convert loosely (``true`` and
+``1.5`` become ints), so the user types below check strictly. Bodies are
+parsed here rather than by ``wsexpose`` so every failure leaves as an
+API-WG 400 naming the field, never as WSME's fault body.
+"""
+import json
+import re
+
+from wsme import exc as wsme_exc
+from wsme import rest as _rest  # noqa: F401  (registers the json protocol)
+from wsme.rest import json as wsme_json
+from wsme import types as wtypes
+
+from membership.api import errors
+
+NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}$')
+MAX_DOCUMENT = 16 * 1024
+
+
+def serialized(value):
+    """The stored form of a JSON document: compact, keys sorted."""
+    return json.dumps(value, separators=(',', ':'), sort_keys=True)
+
+
+class JsonValue(wtypes.UserType):
+    """Any JSON value, at most 16 KiB once serialized."""
+    basetype = wtypes.text
+    name = 'json'
+
+    def validate(self, value):
+        if len(serialized(value).encode()) > MAX_DOCUMENT:
+            raise ValueError(f'must be at most {MAX_DOCUMENT} bytes once '
+                             'serialized')
+        return value
+
+    frombasetype = validate
+
+
+class JsonObject(JsonValue):
+    """A JSON object, at most 16 KiB once serialized."""
+    name = 'json_object'
+
+    def validate(self, value):
+        if not isinstance(value, dict):
+            raise ValueError('must be a JSON object')
+        return super().validate(value)
+
+    frombasetype = validate
+
+
+class Integer(wtypes.UserType):
+    """A JSON integer: no booleans, floats or strings."""
+    basetype = wtypes.text
+    name = 'integer'
+
+    def validate(self, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError('must be an integer')
+        return value
+
+    frombasetype = validate
+
+
+class GroupBody(wtypes.Base):
+    description = wtypes.wsattr(wtypes.StringType(max_length=255))
+    metadata = wtypes.wsattr(JsonObject())
+
+
+class MemberBody(wtypes.Base):
+    capabilities = wtypes.wsattr(JsonValue())
+    ttl = wtypes.wsattr(Integer())
+
+
+NOT_NULL = {GroupBody: ('description', 'metadata'), MemberBody: ()}
+
+
+def check(wstype, data, nullable=False):
+    """Check decoded JSON ``data`` against ``wstype``.
+
+    Returns ``{field: value}`` for the fields present. Fields may be null
+    only where the type allows it.
+    """
+    if not isinstance(data, dict):
+        raise errors.bad_request('The request body must be a JSON object.')
+    fields = {a.name: a for a in wtypes.list_attributes(wstype)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise errors.bad_request(
+            'Unknown field(s): %s. Allowed: %s.' % (
+                ', '.join(repr(u) for u in unknown),
+                ', '.join(sorted(fields))))
+    result = {}
+    for name, value in data.items():
+        if value is None:
+            if not nullable and name in NOT_NULL.get(wstype, ()):
+                raise errors.bad_request(f"Field '{name}' may not be null.")
+            result[name] = None
+            continue
+        try:
+            datatype = fields[name].datatype
+            result[name] = wtypes.validate_value(
+                datatype, wsme_json.fromjson(datatype, value))
+        except (wsme_exc.InvalidInput, ValueError, TypeError) as e:
+            reason = getattr(e, 'msg', None) or str(e)
+            raise errors.bad_request(
+                f"Invalid value for field '{name}': {reason}.")
+    return result
+
+
+def check_name(kind, value):
+    if not NAME.match(value):
+        raise errors.bad_request(
+            f"Invalid {kind} {value!r}: 1 to 255 characters matching "
+            f"{NAME.pattern}.", errors.INVALID_NAME)
+    return value
+
+
+def merge_patch(target, patch):
+    """RFC 7396 JSON merge patch of ``target`` by ``patch``."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result

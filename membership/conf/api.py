@@ -1,0 +1,51 @@
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup('api', title='API options')
+
+OPTS = [
+    cfg.HostAddressOpt('host', default='127.0.0.1',
+                       help='Address membership-api listens on.'),
+    cfg.PortOpt('port', default=9860, help='Port membership-api listens on.'),
+    cfg.IntOpt('workers', default=2, min=1,
+               help='Worker processes started by membership-api.'),
+    cfg.IntOpt('threads', default=32, min=1,
+               help='Threads per worker process of membership-api. Each '
+                    'request, a waiting long-poll included, holds one.'),
+    cfg.StrOpt('public_endpoint',
+               help='Base URL used in links (e.g. https://api.example.com/'
+                    'membership). When unset, links are built from the '
+                    'request (and X-Forwarded-* when proxy header parsing is '
+                    'enabled in [oslo_middleware]).'),
+    cfg.IntOpt('max_limit', default=1000, min=1,
+               help='Largest page a list returns; also the default page '
+                    'size.'),
+    cfg.IntOpt('default_member_ttl', default=30, min=1,
+               help='TTL in seconds of a member or session that gives none.'),
+    cfg.IntOpt('max_member_ttl', default=3600, min=1,
+               help='Largest TTL in seconds a member or session may ask for.'),
+    cfg.IntOpt('event_retention', default=3600, min=1,
+               help='Seconds a group event is kept. A watcher asking for '
+                    'older revisions gets 410 and must list again.'),
+    cfg.IntOpt('max_long_poll_timeout', default=60, min=0, max=3600,
+               help='Largest timeout, in seconds, an events request may '
+                    'wait.'),
+    cfg.IntOpt('max_waiters', default=24, min=0,
+               help='Long-poll requests one API process holds at once. '
+                    'Beyond it an events request with a timeout gets 503 '
+                    'with Retry-After. Keep it below [api] threads (or the '
+                    'threads of the WSGI daemon) so short requests always '
+                    'find a thread.'),
+    cfg.FloatOpt('storage_timeout', default=10.0, min=0.1,
+                 help='Seconds a request waits for the database (a pooled '
+                      'connection, a lock or a reconnect) before it answers '
+                      '503 membership.storage_unavailable.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(GROUP)
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return {GROUP: OPTS}

@@ -1,0 +1,10 @@
+"""Entry point for oslo-config-generator (``oslo.config.opts``)."""
+from membership.conf import api
+from membership.conf import default
+
+
+def list_opts():
+    return [
+        ('DEFAULT', default.OPTS),
+        (api.GROUP, api.OPTS),
+    ]

@@ -1,0 +1,154 @@
+"""Engines and transactions for SQLite, PostgreSQL and MariaDB.
+
+Locking strategy: every change to a group's membership first locks the
+group's row (``SELECT ... FOR UPDATE``; SQLite has one writer at a time
+and takes it with ``BEGIN IMMEDIATE``), so per group the writes are
+serialized and revisions cannot collide, while reads never lock. Reads
+and writes run at READ COMMITTED (PostgreSQL's default; set for MariaDB,
+whose REPEATABLE READ default would let a transaction read a snapshot
+older than the lock it holds and adds gap locks that deadlock inserts).
+
+A heartbeat is one UPDATE in one short transaction and never takes the
+group lock.
+"""
+import contextlib
+import functools
+import logging
+import os
+
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import engines
+from oslo_db.sqlalchemy import exc_filters
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+
+from membership.storage import base
+
+LOG = logging.getLogger(__name__)
+
+_WRITE = 'membership_write'
+
+
+def connection_url(conf):
+    if conf.database.connection:
+        return conf.database.connection
+    path = os.path.join(conf.state_path, 'membership.sqlite')
+    return 'sqlite:///' + path
+
+
+def create_engine(conf):
+    url = sa.engine.make_url(connection_url(conf))
+    db = conf.database
+    if url.get_backend_name() == 'sqlite':
+        return _sqlite_engine(url, conf)
+    engine = engines.create_engine(
+        url,
+        max_pool_size=db.max_pool_size,
+        max_overflow=db.max_overflow,
+        pool_timeout=conf.api.storage_timeout,
+        connection_recycle_time=db.connection_recycle_time,
+        mysql_sql_mode=db.mysql_sql_mode,
+        connection_parameters=db.connection_parameters,
+        # Start even when the database is down; requests then get 503.
+        max_retries=0,
+        logging_name='membership')
+    if url.get_backend_name() == 'mysql':
+        engine = engine.execution_options(isolation_level='READ COMMITTED')
+
+        @event.listens_for(engine, 'connect')
+        def _utc(dbapi_con, record):
+            with dbapi_con.cursor() as cur:
+                cur.execute("SET time_zone = '+00:00'")
+    return engine
+
+
+def _sqlite_engine(url, conf):
+    if url.database and url.database != ':memory:':
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)),
+                    exist_ok=True)
+    engine = sa.create_engine(
+        url, pool_size=5, max_overflow=conf.api.threads,
+        pool_timeout=conf.api.storage_timeout,
+        connect_args={'timeout': conf.api.storage_timeout,
+                      'check_same_thread': False})
+
+    @event.listens_for(engine, 'connect')
+    def _pragmas(dbapi_con, record):
+        # We emit BEGIN ourselves (below), so writers can ask for IMMEDIATE.
+        dbapi_con.isolation_level = None
+        dbapi_con.execute('PRAGMA journal_mode = WAL')
+        dbapi_con.execute('PRAGMA foreign_keys = ON')
+
+    @event.listens_for(engine, 'begin')
+    def _begin(conn):
+        # A write transaction takes the write lock up front: a deferred
+        # one that reads first could not upgrade once another writer has
+        # committed (SQLITE_BUSY_SNAPSHOT, which no busy timeout retries).
+        immediate = conn.get_execution_options().get(_WRITE)
+        conn.exec_driver_sql('BEGIN IMMEDIATE' if immediate else 'BEGIN')
+
+    exc_filters.register_engine(engine)
+    return engine
+
+
+class Transactions:
+    """Read and write transactions over one engine, errors translated."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    @contextlib.contextmanager
+    def read(self):
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self):
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
+
+
+def _is_unavailable(error):
+    if isinstance(error, (db_exc.DBConnectionError, sa_exc.TimeoutError,
+                          sa_exc.DisconnectionError)):
+        return True
+    if isinstance(error, sa_exc.OperationalError):
+        return True
+    if isinstance(error, db_exc.DBError) and isinstance(
+            error.inner_exception, (sa_exc.OperationalError,
+                                    sa_exc.InterfaceError)):
+        return True
+    return False
+
+
+def translated(retries=5):
+    """Retry deadlocks (oslo.db style) and turn an unreachable or locked
+    database into StorageUnavailable, so no driver error reaches the API.
+    """
+    def decorator(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            attempt = 0
+            while True:
+                try:
+                    return fn(*args, **kwargs)
+                except db_exc.DBDeadlock:
+                    attempt += 1
+                    if attempt > retries:
+                        raise base.StorageUnavailable(
+                            'The database kept deadlocking.')
+                    LOG.debug('Deadlock in %s, retry %d', fn.__name__,
+                              attempt)
+                except base.StorageError:
+                    raise
+                except Exception as e:
+                    if _is_unavailable(e):
+                        LOG.warning('Database unavailable in %s: %s',
+                                    fn.__name__, e)
+                        raise base.StorageUnavailable(str(e)) from e
+                    raise
+        return wrapper
+    return decorator
