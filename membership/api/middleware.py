@@ -8,6 +8,8 @@ import http.client
 import logging
 import time
 
+from oslo_context import context
+
 from membership.api import errors
 from membership.api import microversion
 
@@ -25,27 +27,32 @@ class ApiMiddleware:
 
     def __call__(self, environ, start_response):
         started = time.monotonic()
+        # Tag this thread's log lines with this request from here on.
+        context.RequestContext(request_id=_request_id(environ))
         path = environ.get('PATH_INFO', '')
         versioned = path == '/v1' or path.startswith('/v1/')
         outcome = {'status': '500'}
-        extra = []
+        # An unusable version header still gets the minimum's headers.
+        extra = _version_headers(microversion.MIN_VERSION) if versioned \
+            else []
+
+        def _start_response(status, headers, exc_info=None):
+            outcome['status'] = status.split(' ', 1)[0]
+            return start_response(status, headers + extra, exc_info)
+
         if versioned:
             try:
                 version = microversion.negotiate(environ)
             except microversion.InvalidVersion as e:
                 return self._log(environ, started, outcome, self._error(
-                    environ, start_response, 400,
+                    environ, _start_response, 400,
                     errors.MICROVERSION_INVALID, str(e)))
             except microversion.UnsupportedVersion as e:
                 return self._log(environ, started, outcome, self._error(
-                    environ, start_response, 406,
+                    environ, _start_response, 406,
                     errors.MICROVERSION_UNSUPPORTED, str(e)))
             environ[microversion.ENVIRON_KEY] = version
             extra = _version_headers(version)
-
-        def _start_response(status, headers, exc_info=None):
-            outcome['status'] = status.split(' ', 1)[0]
-            return start_response(status, headers + extra, exc_info)
 
         try:
             app_iter = self.application(environ, self._reformat(
@@ -92,10 +99,9 @@ class ApiMiddleware:
 
     @staticmethod
     def _log(environ, started, outcome, app_iter):
-        LOG.info('%(request_id)s %(addr)s "%(method)s %(path)s" status: %(status)s '
+        LOG.info('%(addr)s "%(method)s %(path)s" status: %(status)s '
                  'microversion: %(version)s time: %(time).4f',
-                 {'request_id': _request_id(environ),
-                  'addr': environ.get('REMOTE_ADDR'),
+                 {'addr': environ.get('REMOTE_ADDR'),
                   'method': environ.get('REQUEST_METHOD'),
                   'path': _path(environ), 'status': outcome['status'],
                   'version': _version_text(environ),

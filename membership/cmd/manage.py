@@ -31,7 +31,7 @@ def _add_commands(subparsers):
 def main(argv=None):
     conf = cfg.ConfigOpts()
     conf.register_cli_opt(cfg.SubCommandOpt(
-        'command', title='Commands', handler=_add_commands, required=True))
+        'command', title='Commands', handler=_add_commands))
     membership_conf.prepare(conf, sys.argv[1:] if argv is None else argv)
     conf.command.func(conf)
     return 0

@@ -22,11 +22,11 @@ def version_document():
 class V1Controller:
     groups = v1.groups.GroupsController()
 
-    @pecan.expose(generic=True)
+    @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
         base.not_allowed()
 
-    @index.when(method='GET')
+    @index.when(method='GET', template='json')
     @method.handler(public=True)
     def get(self):
         return {'version': version_document()}
@@ -35,11 +35,11 @@ class V1Controller:
 class RootController:
     v1 = V1Controller()
 
-    @pecan.expose(generic=True)
+    @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
         base.not_allowed()
 
-    @index.when(method='GET')
+    @index.when(method='GET', template='json')
     @method.handler(public=True)
     def get(self):
         return {'versions': [version_document()]}

@@ -43,18 +43,18 @@ class GroupController:
     def check_path(self):
         types.check_name('group name', self.name)
 
-    @pecan.expose(generic=True)
+    @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
         base.not_allowed()
 
-    @index.when(method='GET')
+    @index.when(method='GET', template='json')
     @method.handler(policies.SHOW)
     def get(self):
         group = method.storage_api().get_group(method.project_id(), self.name)
         method.etag(group.etag)
         return view(group)
 
-    @index.when(method='PUT')
+    @index.when(method='PUT', template='json')
     @method.handler(policies.CREATE)
     def put(self):
         fields = method.body(types.GroupBody)
@@ -68,7 +68,7 @@ class GroupController:
             method.etag(group.etag)
         return view(group)
 
-    @index.when(method='PATCH')
+    @index.when(method='PATCH', template='json')
     @method.handler(policies.UPDATE)
     def patch(self):
         fields = method.patch_body(types.GroupBody)
@@ -88,7 +88,7 @@ class GroupController:
         method.etag(group.etag)
         return view(group)
 
-    @index.when(method='DELETE')
+    @index.when(method='DELETE', template='json')
     @method.handler(policies.DELETE)
     def delete(self):
         method.storage_api().delete_group(method.project_id(), self.name,
@@ -100,11 +100,11 @@ class GroupsController(base.Collection):
     def item(self, name):
         return GroupController(name)
 
-    @pecan.expose(generic=True)
+    @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
         base.not_allowed()
 
-    @index.when(method='GET')
+    @index.when(method='GET', template='json')
     @method.handler(policies.LIST)
     def get(self):
         page = listing.page(SORT_KEYS)

@@ -54,11 +54,11 @@ class MemberController:
         types.check_name('group name', self.group)
         types.check_name('member id', self.member_id)
 
-    @pecan.expose(generic=True)
+    @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
         base.not_allowed()
 
-    @index.when(method='GET')
+    @index.when(method='GET', template='json')
     @method.handler(policies.SHOW)
     def get(self):
         member = method.storage_api().get_member(
@@ -66,7 +66,7 @@ class MemberController:
         method.etag(member.etag)
         return view(member)
 
-    @index.when(method='PUT')
+    @index.when(method='PUT', template='json')
     @method.handler(policies.JOIN)
     def put(self):
         fields = method.body(types.MemberBody)
@@ -81,7 +81,7 @@ class MemberController:
             method.etag(member.etag)
         return view(member)
 
-    @index.when(method='PATCH')
+    @index.when(method='PATCH', template='json')
     @method.handler(policies.UPDATE)
     def patch(self):
         fields = method.patch_body(types.MemberBody)
@@ -102,17 +102,17 @@ class MemberController:
         method.etag(member.etag)
         return view(member)
 
-    @index.when(method='DELETE')
+    @index.when(method='DELETE', template='json')
     @method.handler(policies.LEAVE)
     def delete(self):
         method.storage_api().leave(method.project_id(), self.group,
                                    self.member_id)
 
-    @pecan.expose(generic=True)
+    @pecan.expose(generic=True, template='json')
     def heartbeat(self, *args, **kwargs):
         base.not_allowed()
 
-    @heartbeat.when(method='POST')
+    @heartbeat.when(method='POST', template='json')
     @method.handler(policies.HEARTBEAT)
     def post_heartbeat(self):
         method.storage_api().heartbeat(method.project_id(), self.group,
@@ -130,11 +130,11 @@ class MembersController(base.Collection):
     def check_path(self):
         types.check_name('group name', self.group)
 
-    @pecan.expose(generic=True)
+    @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
         base.not_allowed()
 
-    @index.when(method='GET')
+    @index.when(method='GET', template='json')
     @method.handler(policies.LIST)
     def get(self):
         page = listing.page(SORT_KEYS)
