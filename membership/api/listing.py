@@ -12,7 +12,8 @@ PARAMS = ('limit', 'marker', 'sort_key', 'sort_dir')
 
 def page(sort_keys, extra=()):
     """The validated Page of this request; ``sort_keys[0]`` is the
-    default. ``extra`` names other query parameters the route accepts."""
+    default. ``extra`` names other query parameters the route accepts.
+    """
     query = pecan.request.GET
     unknown = sorted(set(query) - set(PARAMS) - set(extra))
     if unknown:
@@ -62,5 +63,5 @@ def links(page_, items, last_marker, url):
         return []
     query = dict(pecan.request.GET)
     query['marker'] = last_marker
-    return [{'rel': 'next',
-             'href': url + '?' + urllib.parse.urlencode(sorted(query.items()))}]
+    query = urllib.parse.urlencode(sorted(query.items()))
+    return [{'rel': 'next', 'href': url + '?' + query}]

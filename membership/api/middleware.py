@@ -71,7 +71,8 @@ class ApiMiddleware:
 
     def _reformat(self, environ, start_response, outcome):
         """Give any error not already API-WG (pecan's routing errors,
-        sizelimit's 413, auth_token's 401) an API-WG body."""
+        sizelimit's 413, auth_token's 401) an API-WG body.
+        """
         def _start_response(status, headers, exc_info=None):
             code = int(status.split(' ', 1)[0])
             if code < 400 or environ.get(errors.FORMATTED):
@@ -148,4 +149,3 @@ _DETAILS = {
 
 def _detail(status):
     return _DETAILS.get(status, 'The request failed.')
-

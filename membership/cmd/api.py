@@ -11,8 +11,8 @@ import sys
 
 from oslo_config import cfg
 
-from membership import conf as membership_conf
 from membership.api import wsgi
+from membership import conf as membership_conf
 
 
 def uwsgi_command(conf, config_files):
@@ -24,6 +24,7 @@ def uwsgi_command(conf, config_files):
         binary,
         '--http11-socket', f'{conf.api.host}:{conf.api.port}',
         '--master', '--die-on-term', '--need-app', '--lazy-apps',
+        '--single-interpreter',
         '--processes', str(conf.api.workers),
         '--threads', str(conf.api.threads),
         '--thunder-lock',

@@ -51,7 +51,8 @@ class Conditions:
 
     def check(self, etag):
         """Raise PreconditionFailed unless a resource whose entity tag is
-        ``etag`` (None: it does not exist) may be written."""
+        ``etag`` (None: it does not exist) may be written.
+        """
         if etag is None:
             if self.if_match is not None:
                 raise PreconditionFailed('does not exist')

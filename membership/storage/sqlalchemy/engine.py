@@ -33,7 +33,8 @@ _WRITE = 'membership_write'
 def connection_url(conf):
     if conf.database.connection:
         return conf.database.connection
-    path = os.path.join(conf.state_path, 'membership.sqlite')
+    path = os.path.join(os.path.abspath(conf.state_path),
+                        'membership.sqlite')
     return 'sqlite:///' + path
 
 

@@ -143,7 +143,8 @@ class GroupStorage:
 
 class _Values:
     """A dict seen as a row (``_mapping``), for records built without a
-    re-read."""
+    re-read.
+    """
 
     def __init__(self, values):
         self._mapping = values

@@ -71,7 +71,8 @@ class MemberStorage:
     def put_member(self, project_id, group, member_id, capabilities, ttl,
                    conditions=base.NO_CONDITIONS):
         """Join, or replace a live member's capabilities and ttl (its
-        expiry is refreshed). Returns ``(member, joined)``."""
+        expiry is refreshed). Returns ``(member, joined)``.
+        """
         with self.tx.write() as conn:
             changeset = self._changes(conn, project_id, group)
             row = self._live(conn, changeset, member_id)

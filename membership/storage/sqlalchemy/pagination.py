@@ -10,7 +10,8 @@ def paginate(query, page, sort_columns, unique_column, marker_row):
     """
     key = sort_columns[page.sort_key]
     desc = page.sort_dir == 'desc'
-    order = (key.desc(), unique_column.desc()) if desc else (key, unique_column)
+    order = ((key.desc(), unique_column.desc()) if desc
+             else (key, unique_column))
     if key is not unique_column:
         query = query.order_by(*order)
     else:

@@ -115,4 +115,3 @@ class GroupsController(base.Collection):
                                    found[-1].name if found else None,
                                    method.base_url() + '/v1/groups'),
         }
-
