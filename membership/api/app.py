@@ -15,6 +15,7 @@ from paste import deploy
 import pecan
 
 from membership.api import hooks
+from membership.api import watch
 from membership import policy
 from membership import storage
 
@@ -32,6 +33,10 @@ class Services:
         self.conf = conf
         self.storage = storage_ or storage.get_storage(conf)
         self.enforcer = policy.enforcer(conf)
+        self.watcher = watch.Watcher(self.storage,
+                                     conf.api.watch_poll_interval,
+                                     conf.api.max_waiters)
+        self.storage.add_listener(self.watcher.notify)
 
 
 def paste_config_path(conf):

@@ -28,6 +28,12 @@ PRECONDITION_FAILED = 'membership.precondition_failed'
 GROUP_NOT_FOUND = 'membership.group_not_found'
 GROUP_NOT_EMPTY = 'membership.group_not_empty'
 MEMBER_NOT_FOUND = 'membership.member_not_found'
+REVISION_COMPACTED = 'membership.revision_compacted'
+SESSION_NOT_FOUND = 'membership.session_not_found'
+CANDIDATE_NOT_FOUND = 'membership.candidate_not_found'
+NOT_LEADER = 'membership.not_leader'
+NO_LEADER = 'membership.no_leader'
+TOO_MANY_WAITERS = 'membership.too_many_waiters'
 # Service.
 STORAGE_UNAVAILABLE = 'membership.storage_unavailable'
 INTERNAL_ERROR = 'membership.internal_error'
@@ -85,6 +91,16 @@ def from_storage(error):
                         f'Precondition failed: the resource {error.reason}.')
     if isinstance(error, storage.MarkerNotFound):
         return APIError(400, INVALID_MARKER, str(error))
+    if isinstance(error, storage.RevisionCompacted):
+        return APIError(410, REVISION_COMPACTED, str(error))
+    if isinstance(error, storage.SessionNotFound):
+        return APIError(404, SESSION_NOT_FOUND, str(error))
+    if isinstance(error, storage.CandidateNotFound):
+        return APIError(404, CANDIDATE_NOT_FOUND, str(error))
+    if isinstance(error, storage.NotLeader):
+        return APIError(409, NOT_LEADER, str(error))
+    if isinstance(error, storage.NoLeader):
+        return APIError(404, NO_LEADER, str(error))
     if isinstance(error, storage.StorageUnavailable):
         return APIError(503, STORAGE_UNAVAILABLE,
                         'The database is unavailable; retry later.',

@@ -15,16 +15,7 @@ def page(sort_keys, extra=()):
     default. ``extra`` names other query parameters the route accepts.
     """
     query = pecan.request.GET
-    unknown = sorted(set(query) - set(PARAMS) - set(extra))
-    if unknown:
-        raise errors.bad_request(
-            'Unknown query parameter(s): %s.' % ', '.join(unknown),
-            errors.INVALID_QUERY)
-    for name in query:
-        if len(query.getall(name)) > 1:
-            raise errors.bad_request(
-                f"Query parameter '{name}' is given more than once.",
-                errors.INVALID_QUERY)
+    check_params(PARAMS + tuple(extra))
     max_limit = method.conf().api.max_limit
     limit = integer('limit', 1, max_limit, max_limit)
     sort_key = query.get('sort_key', sort_keys[0])
@@ -40,6 +31,21 @@ def page(sort_keys, extra=()):
     marker = query.get('marker')
     return storage.Page(limit=limit, marker=marker, sort_key=sort_key,
                         sort_dir=sort_dir)
+
+
+def check_params(allowed):
+    """Refuse unknown and repeated query parameters."""
+    query = pecan.request.GET
+    unknown = sorted(set(query) - set(allowed))
+    if unknown:
+        raise errors.bad_request(
+            'Unknown query parameter(s): %s.' % ', '.join(unknown),
+            errors.INVALID_QUERY)
+    for name in query:
+        if len(query.getall(name)) > 1:
+            raise errors.bad_request(
+                f"Query parameter '{name}' is given more than once.",
+                errors.INVALID_QUERY)
 
 
 def integer(name, low, high, default):

@@ -10,6 +10,8 @@ ENVIRON_KEY = 'membership.microversion'
 
 VERSIONS = [
     '1.0',  # groups, members, heartbeats
+    '1.1',  # group events (watch by revision, long-poll); group revision
+    '1.2',  # sessions (leases), leader election, member "session"
 ]
 MIN_VERSION = tuple(int(p) for p in VERSIONS[0].split('.'))
 MAX_VERSION = tuple(int(p) for p in VERSIONS[-1].split('.'))

@@ -73,7 +73,23 @@ class MemberBody(wtypes.Base):
     ttl = wtypes.wsattr(Integer())
 
 
-NOT_NULL = {GroupBody: ('description', 'metadata'), MemberBody: ()}
+class SessionBound(MemberBody):
+    """A member at 1.2: bound to a ttl or to a session."""
+    session = wtypes.wsattr(wtypes.StringType(min_length=1, max_length=36))
+
+
+class SessionBody(wtypes.Base):
+    ttl = wtypes.wsattr(Integer())
+
+
+class CandidateBody(wtypes.Base):
+    ttl = wtypes.wsattr(Integer())
+    session = wtypes.wsattr(wtypes.StringType(min_length=1, max_length=36))
+
+
+NOT_NULL = {GroupBody: ('description', 'metadata'),
+            SessionBound: ('session',), SessionBody: ('ttl',),
+            CandidateBody: ('session',)}
 
 
 def check(wstype, data, nullable=False):

@@ -35,6 +35,12 @@ OPTS = [
                     'with Retry-After. Keep it below [api] threads (or the '
                     'threads of the WSGI daemon) so short requests always '
                     'find a thread.'),
+    cfg.FloatOpt('watch_poll_interval', default=0.025, min=0.005, max=1.0,
+                 help='Seconds between the checks one API process makes, '
+                      'while it holds long-poll waiters, for changes made '
+                      'by other processes (one query for all the groups '
+                      'it watches). It bounds the cross-process wake-up '
+                      'latency and the delay of expired events.'),
     cfg.FloatOpt('storage_timeout', default=10.0, min=0.1,
                  help='Seconds a request waits for the database (a pooled '
                       'connection, a lock or a reconnect) before it answers '

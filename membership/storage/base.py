@@ -35,6 +35,61 @@ class Member:
 
 
 @dataclasses.dataclass(frozen=True)
+class Session:
+    id: str
+    project_id: str
+    ttl: int
+    created_at: int
+    heartbeat_at: int
+    expires_at: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    group: str
+    id: str
+    leader: bool
+    ttl: int | None
+    session: str | None
+    entered_at: int
+    heartbeat_at: int
+    expires_at: int | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Leader:
+    group: str
+    id: str
+    term: int
+    elected_at: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    revision: int
+    type: str
+    member_id: str
+    at: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Events:
+    """Events after a revision, and where the group stands."""
+    group_id: int
+    events: list
+    revision: int
+
+
+@dataclasses.dataclass(frozen=True)
+class WatchState:
+    """What a long-poll needs to know of a group, polled cheaply."""
+    revision: int
+    expiry_due: bool
+    next_expiry: int | None
+    now: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Conditions:
     """RFC 9110 preconditions of a write, checked inside its transaction.
 
@@ -117,3 +172,36 @@ class MarkerNotFound(StorageError):
 
 class StorageUnavailable(StorageError):
     """The database cannot be reached or did not answer in time."""
+
+
+class SessionNotFound(StorageError):
+    def __init__(self, session_id):
+        super().__init__(f"Session '{session_id}' does not exist or has "
+                         "expired.")
+        self.session_id = session_id
+
+
+class CandidateNotFound(StorageError):
+    def __init__(self, group, candidate_id):
+        super().__init__(f"Candidate '{candidate_id}' is not a live "
+                         f"candidate of group '{group}'.")
+
+
+class NotLeader(StorageError):
+    def __init__(self, group, candidate_id):
+        super().__init__(f"Candidate '{candidate_id}' is not the leader of "
+                         f"group '{group}'.")
+
+
+class NoLeader(StorageError):
+    def __init__(self, group):
+        super().__init__(f"Group '{group}' has no live candidate, so no "
+                         "leader.")
+
+
+class RevisionCompacted(StorageError):
+    def __init__(self, since, oldest):
+        super().__init__(
+            f"Events up to revision {oldest} were purged (retention); "
+            f"revision {since} is too old: list the members again and "
+            f"watch from the group's current revision.")

@@ -21,6 +21,7 @@ def version_document():
 
 class V1Controller:
     groups = v1.groups.GroupsController()
+    sessions = v1.sessions.SessionsController()
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):

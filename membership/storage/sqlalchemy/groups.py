@@ -62,11 +62,15 @@ class GroupStorage:
 
     @engine.translated()
     def get_group(self, project_id, name):
+        """The group, its due expiries recorded so its revision is
+        exact.
+        """
+        others = [c for c in G.c
+                  if c.key not in ('id', 'revision', 'compacted_revision')]
         with self.tx.read() as conn:
-            row = conn.execute(_select_groups().where(
-                G.c.project_id == project_id, G.c.name == name)).first()
-        if row is None:
-            raise base.GroupNotFound(name)
+            row = self._settled_group(
+                conn, project_id, name, *others,
+                changes.live_member_count(clock.now()).label('count'))
         return _group(row, row.count)
 
     @engine.translated()

@@ -8,6 +8,7 @@ from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
+from membership.storage.sqlalchemy import sessions
 from membership.storage.sqlalchemy import tables
 
 G = tables.groups
@@ -27,7 +28,7 @@ def _member(group, values):
         etag=changes.etag(values['id'], values['generation']))
 
 
-def _group_id(conn, project_id, group):
+def group_id_of(conn, project_id, group):
     gid = conn.execute(sa.select(G.c.id).where(
         G.c.project_id == project_id, G.c.name == group)).scalar()
     if gid is None:
@@ -44,12 +45,42 @@ def _expiry(now, ttl):
     return None if ttl is None else now + ttl * clock.SECOND
 
 
+def group_id_param():
+    return (sa.select(G.c.id)
+            .where(G.c.project_id == sa.bindparam('p_project'),
+                   G.c.name == sa.bindparam('p_group'))
+            .scalar_subquery())
+
+
+def _heartbeat_statement():
+    """Push a live ttl-bound member's expiry to now + ttl."""
+    now = clock.now()
+    return (M.update()
+            .where(M.c.group_id == group_id_param(),
+                   M.c.member_id == sa.bindparam('p_member'),
+                   M.c.session_id.is_(None),
+                   sa.or_(M.c.expires_at.is_(None), M.c.expires_at > now))
+            .values(heartbeat_at=now,
+                    expires_at=sa.case(
+                        (M.c.ttl.is_(None), None),
+                        else_=now + M.c.ttl * clock.SECOND)))
+
+
+# Built once: the hot path only binds its parameters.
+_HEARTBEAT = _heartbeat_statement()
+_HEARTBEAT_SESSION = sessions.heartbeat_statement(
+    sa.select(M.c.session_id)
+    .where(M.c.group_id == group_id_param(),
+           M.c.member_id == sa.bindparam('p_member'))
+    .scalar_subquery())
+
+
 class MemberStorage:
 
     @engine.translated()
     def get_member(self, project_id, group, member_id):
         with self.tx.read() as conn:
-            gid = _group_id(conn, project_id, group)
+            gid = group_id_of(conn, project_id, group)
             row = conn.execute(_live_members(gid, clock.now()).where(
                 M.c.member_id == member_id)).first()
         if row is None:
@@ -59,7 +90,7 @@ class MemberStorage:
     @engine.translated()
     def list_members(self, project_id, group, page):
         with self.tx.read() as conn:
-            gid = _group_id(conn, project_id, group)
+            gid = group_id_of(conn, project_id, group)
             query = _live_members(gid, clock.now())
             marker = pagination.marker_values(conn, query, page, SORT,
                                               M.c.member_id)
@@ -69,51 +100,60 @@ class MemberStorage:
 
     @engine.translated()
     def put_member(self, project_id, group, member_id, capabilities, ttl,
-                   conditions=base.NO_CONDITIONS):
-        """Join, or replace a live member's capabilities and ttl (its
-        expiry is refreshed). Returns ``(member, joined)``.
+                   conditions=base.NO_CONDITIONS, session_id=None):
+        """Join, or replace a live member's capabilities and liveness.
+
+        Liveness is a ttl, or a session (then ``ttl`` is ignored); a
+        replaced member keeps its ``joined_at``. Returns
+        ``(member, joined)``.
         """
-        with self.tx.write() as conn:
-            changeset = self._changes(conn, project_id, group)
+        with self.changing(project_id, group) as (conn, changeset):
             row = self._live(conn, changeset, member_id)
             conditions.check(
                 None if row is None else changes.etag(row.id, row.generation))
             now = changeset.now
+            expiry = _expiry(now, ttl)
+            if session_id is not None:
+                ttl = None
+                expiry = sessions.live_expiry(conn, project_id, session_id,
+                                              now)
             caps = changes.dumps(capabilities)
+            liveness = dict(ttl=ttl, session_id=session_id,
+                            expires_at=None if session_id else expiry)
             if row is None:
                 values = dict(group_id=changeset.group.id,
                               member_id=member_id, capabilities=caps,
-                              ttl=ttl, session_id=None, generation=1,
-                              joined_at=now, updated_at=now,
-                              heartbeat_at=now, expires_at=_expiry(now, ttl))
+                              generation=1, joined_at=now, updated_at=now,
+                              heartbeat_at=now, **liveness)
                 values['id'] = conn.execute(
                     M.insert().values(**values)).inserted_primary_key[0]
                 changeset.record('joined', member_id)
             else:
-                values = dict(row._mapping, heartbeat_at=now,
-                              expires_at=_expiry(now, ttl))
-                if (row.capabilities, row.ttl) != (caps, ttl):
-                    values.update(capabilities=caps, ttl=ttl,
+                values = dict(row._mapping, heartbeat_at=now, **liveness)
+                if (row.capabilities, row.ttl, row.session_id) != (
+                        caps, ttl, session_id):
+                    values.update(capabilities=caps,
                                   generation=row.generation + 1,
                                   updated_at=now)
                     changeset.record('updated', member_id)
-                self._write_member(conn, values)
-            changeset.flush()
-        values['expiry'] = values['expires_at']
-        return _member(group, values), row is None
+                _write(conn, values)
+        return _member(group, dict(values, expiry=expiry)), row is None
 
     @engine.translated()
     def update_member(self, project_id, group, member_id, patch,
                       conditions=base.NO_CONDITIONS):
         """Apply ``patch(member) -> (capabilities, ttl)`` atomically."""
-        with self.tx.write() as conn:
-            changeset = self._changes(conn, project_id, group)
+        with self.changing(project_id, group) as (conn, changeset):
             row = self._live(conn, changeset, member_id)
             conditions.check(
                 None if row is None else changes.etag(row.id, row.generation))
             if row is None:
                 raise base.MemberNotFound(group, member_id)
-            values = dict(row._mapping)
+            values = dict(row._mapping, expiry=row.expires_at)
+            if row.session_id is not None:
+                values['expiry'] = conn.execute(
+                    sa.select(S.c.expires_at)
+                    .where(S.c.id == row.session_id)).scalar()
             capabilities, ttl = patch(_member(group, values))
             caps = changes.dumps(capabilities)
             if (row.capabilities, row.ttl) != (caps, ttl):
@@ -121,59 +161,42 @@ class MemberStorage:
                 values.update(capabilities=caps, ttl=ttl,
                               generation=row.generation + 1, updated_at=now)
                 if ttl != row.ttl:
-                    values.update(heartbeat_at=now,
-                                  expires_at=_expiry(now, ttl))
-                self._write_member(conn, values)
+                    # A new ttl replaces a session, as a PUT would.
+                    values.update(heartbeat_at=now, session_id=None,
+                                  expires_at=_expiry(now, ttl),
+                                  expiry=_expiry(now, ttl))
+                _write(conn, values)
                 changeset.record('updated', member_id)
-                changeset.flush()
-        values['expiry'] = values['expires_at']
         return _member(group, values)
 
     @engine.translated()
-    def leave(self, project_id, group, member_id):
-        with self.tx.write() as conn:
-            changeset = self._changes(conn, project_id, group)
+    def leave(self, project_id, group, member_id,
+              conditions=base.NO_CONDITIONS):
+        with self.changing(project_id, group) as (conn, changeset):
             row = self._live(conn, changeset, member_id)
+            conditions.check(
+                None if row is None else changes.etag(row.id, row.generation))
             if row is None:
                 raise base.MemberNotFound(group, member_id)
             conn.execute(M.delete().where(M.c.id == row.id))
             changeset.record('left', member_id)
-            changeset.flush()
 
     @engine.translated()
     def heartbeat(self, project_id, group, member_id):
-        """Push a live member's expiry to now + ttl: one UPDATE."""
-        now = clock.now()
-        gid = (sa.select(G.c.id).where(G.c.project_id == project_id,
-                                       G.c.name == group)
-               .scalar_subquery())
+        """Keep a live member alive: one UPDATE of the member, or of its
+        session when it is session-bound.
+        """
+        params = {'p_project': project_id, 'p_group': group,
+                  'p_member': member_id}
         with self.tx.write() as conn:
-            updated = conn.execute(
-                M.update()
-                .where(M.c.group_id == gid, M.c.member_id == member_id,
-                       M.c.session_id.is_(None),
-                       sa.or_(M.c.expires_at.is_(None),
-                              M.c.expires_at > now))
-                .values(heartbeat_at=now,
-                        expires_at=sa.case(
-                            (M.c.ttl.is_(None), None),
-                            else_=now + M.c.ttl * clock.SECOND))
-            ).rowcount
+            updated = conn.execute(_HEARTBEAT, params).rowcount
+            if not updated:
+                updated = conn.execute(_HEARTBEAT_SESSION,
+                                       params).rowcount
         if not updated:
-            self._heartbeat_missed(project_id, group, member_id)
-
-    def _heartbeat_missed(self, project_id, group, member_id):
-        """Say why a heartbeat matched nothing (the cold path)."""
-        with self.tx.read() as conn:
-            _group_id(conn, project_id, group)
-        raise base.MemberNotFound(group, member_id)
-
-    def _changes(self, conn, project_id, group):
-        changeset = changes.Changes(
-            conn, changes.lock_group(conn, project_id, group),
-            self.conf.api.event_retention)
-        changeset.expire_due()
-        return changeset
+            with self.tx.read() as conn:
+                group_id_of(conn, project_id, group)
+            raise base.MemberNotFound(group, member_id)
 
     @staticmethod
     def _live(conn, changeset, member_id):
@@ -182,7 +205,8 @@ class MemberStorage:
             M.c.group_id == changeset.group.id,
             M.c.member_id == member_id)).first()
 
-    @staticmethod
-    def _write_member(conn, values):
-        conn.execute(M.update().where(M.c.id == values['id']).values(
-            {k: v for k, v in values.items() if k != 'id'}))
+
+def _write(conn, values):
+    columns = set(M.c.keys()) - {'id'}
+    conn.execute(M.update().where(M.c.id == values['id']).values(
+        {k: v for k, v in values.items() if k in columns}))

@@ -2,6 +2,8 @@
 import pecan
 
 from membership.api.controllers import base
+from membership.api.controllers.v1 import election
+from membership.api.controllers.v1 import events
 from membership.api.controllers.v1 import members
 from membership.api import listing
 from membership.api import method
@@ -39,6 +41,9 @@ class GroupController:
     def __init__(self, name):
         self.name = name
         self.members = members.MembersController(name)
+        self.events = events.EventsController(name)
+        self.candidates = election.CandidatesController(name)
+        self.leader = election.LeaderController(name)
 
     def check_path(self):
         types.check_name('group name', self.name)

@@ -2,6 +2,7 @@
 import pecan
 
 from membership.api.controllers import base
+from membership.api.controllers.v1 import election
 from membership.api import errors
 from membership.api import listing
 from membership.api import method
@@ -17,7 +18,7 @@ def members_url(group):
 
 
 def view(member):
-    return {
+    document = {
         'id': member.id,
         'group': member.group,
         'capabilities': member.capabilities,
@@ -29,6 +30,9 @@ def view(member):
         'links': [{'rel': 'self',
                    'href': f'{members_url(member.group)}/{member.id}'}],
     }
+    if method.version() >= (1, 2):
+        document['session'] = member.session
+    return document
 
 
 def checked_ttl(fields, default):
@@ -69,11 +73,14 @@ class MemberController:
     @index.when(method='PUT', template='json')
     @method.handler(policies.JOIN)
     def put(self):
-        fields = method.body(types.MemberBody)
-        ttl = checked_ttl(fields, method.conf().api.default_member_ttl)
-        member, joined = method.storage_api().put_member(
-            method.project_id(), self.group, self.member_id,
-            fields.get('capabilities', {}), ttl, method.conditions())
+        at_1_2 = method.version() >= (1, 2)
+        fields = method.body(types.SessionBound if at_1_2
+                             else types.MemberBody)
+        ttl, session = election.liveness(fields)
+        member, joined = election.session_bound(
+            method.storage_api().put_member, method.project_id(),
+            self.group, self.member_id, fields.get('capabilities', {}), ttl,
+            method.conditions(), session_id=session)
         if joined:
             method.created(f'{members_url(self.group)}/{member.id}',
                            member.etag)
@@ -106,7 +113,7 @@ class MemberController:
     @method.handler(policies.LEAVE)
     def delete(self):
         method.storage_api().leave(method.project_id(), self.group,
-                                   self.member_id)
+                                   self.member_id, method.conditions())
 
     @pecan.expose(generic=True, template='json')
     def heartbeat(self, *args, **kwargs):

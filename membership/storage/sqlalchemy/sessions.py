@@ -1,0 +1,144 @@
+"""Sessions: leases that keep memberships and candidacies alive."""
+import uuid
+
+import sqlalchemy as sa
+
+from membership.storage import base
+from membership.storage.sqlalchemy import clock
+from membership.storage.sqlalchemy import engine
+from membership.storage.sqlalchemy import pagination
+from membership.storage.sqlalchemy import tables
+
+S = tables.sessions
+M = tables.members
+C = tables.candidates
+SORT = {'created_at': S.c.created_at}
+
+
+def _session(values):
+    return base.Session(**{k: values[k] for k in (
+        'id', 'project_id', 'ttl', 'created_at', 'heartbeat_at',
+        'expires_at')})
+
+
+def _live(project_id, now):
+    return sa.and_(S.c.project_id == project_id, S.c.expires_at > now)
+
+
+def live_expiry(conn, project_id, session_id, now):
+    """The expiry of a live session of the project, or SessionNotFound."""
+    expiry = conn.execute(sa.select(S.c.expires_at).where(
+        S.c.id == session_id, _live(project_id, now))).scalar()
+    if expiry is None:
+        raise base.SessionNotFound(session_id)
+    return expiry
+
+
+def heartbeat_statement(session_id):
+    """Push a live session's expiry to now + ttl: one UPDATE.
+
+    ``session_id`` is a bind parameter or a subquery (a member's or a
+    candidate's session). Build it once, at import.
+    """
+    now = clock.now()
+    return (S.update()
+            .where(S.c.id == session_id, S.c.expires_at > now)
+            .values(heartbeat_at=now,
+                    expires_at=now + S.c.ttl * clock.SECOND))
+
+
+_BY_ID = sa.bindparam('p_session')
+_PROJECT = sa.bindparam('p_project')
+
+
+class SessionStorage:
+
+    @engine.translated()
+    def create_session(self, project_id, ttl):
+        with self.tx.write() as conn:
+            now = conn.execute(sa.select(clock.now())).scalar()
+            values = dict(id=str(uuid.uuid4()), project_id=project_id,
+                          ttl=ttl, created_at=now, heartbeat_at=now,
+                          expires_at=now + ttl * clock.SECOND)
+            conn.execute(S.insert().values(**values))
+            self._purge_sessions(conn, now)
+        return _session(values)
+
+    def _purge_sessions(self, conn, now):
+        # Sessions long expired whose members and candidacies were all
+        # recorded as expired: nothing refers to them any more.
+        cutoff = now - self.conf.api.event_retention * clock.SECOND
+        conn.execute(S.delete().where(
+            S.c.expires_at < cutoff,
+            ~sa.exists().where(M.c.session_id == S.c.id),
+            ~sa.exists().where(C.c.session_id == S.c.id)))
+
+    @engine.translated()
+    def get_session(self, project_id, session_id):
+        with self.tx.read() as conn:
+            row = conn.execute(sa.select(S).where(
+                S.c.id == session_id, _live(project_id, clock.now()))
+            ).first()
+        if row is None:
+            raise base.SessionNotFound(session_id)
+        return _session(row._mapping)
+
+    @engine.translated()
+    def list_sessions(self, project_id, page):
+        query = sa.select(S).where(_live(project_id, clock.now()))
+        with self.tx.read() as conn:
+            marker = pagination.marker_values(conn, query, page, SORT,
+                                              S.c.id)
+            rows = conn.execute(pagination.paginate(
+                query, page, SORT, S.c.id, marker)).all()
+        return [_session(row._mapping) for row in rows]
+
+    @engine.translated()
+    def heartbeat_session(self, project_id, session_id):
+        with self.tx.write() as conn:
+            updated = conn.execute(_HEARTBEAT_BY_ID, {
+                'p_session': session_id, 'p_project': project_id}).rowcount
+        if not updated:
+            raise base.SessionNotFound(session_id)
+
+    @engine.translated()
+    def delete_session(self, project_id, session_id):
+        """End the session and, in the same transaction, every membership
+        (``left``) and candidacy it holds, in every group.
+        """
+        changesets = []
+        with self.tx.write() as conn:
+            now = conn.execute(sa.select(clock.now())).scalar()
+            live_expiry(conn, project_id, session_id, now)
+            group_ids = sorted(set(conn.execute(
+                sa.select(M.c.group_id).where(M.c.session_id == session_id)
+                .union(sa.select(C.c.group_id)
+                       .where(C.c.session_id == session_id))).scalars()))
+            # Lock the groups in id order, as every writer does: no
+            # deadlock with a concurrent session delete.
+            for group_id in group_ids:
+                changeset = self.changes_of(conn, group_id=group_id)
+                left = conn.execute(sa.select(M.c.id, M.c.member_id).where(
+                    M.c.group_id == group_id, M.c.session_id == session_id)
+                ).all()
+                if left:
+                    conn.execute(M.delete().where(
+                        M.c.id.in_([row.id for row in left])))
+                for row in left:
+                    changeset.record('left', row.member_id)
+                if conn.execute(C.delete().where(
+                        C.c.group_id == group_id,
+                        C.c.session_id == session_id)).rowcount:
+                    changeset.candidacy_changed()
+                changeset.flush()
+                changesets.append(changeset)
+            conn.execute(S.delete().where(S.c.id == session_id))
+        self.notify(changesets)
+
+
+_HEARTBEAT_BY_ID = (
+    S.update()
+    .where(S.c.id == _BY_ID, S.c.project_id == _PROJECT,
+           S.c.expires_at > clock.now())
+    .values(heartbeat_at=clock.now(),
+            expires_at=clock.now() + S.c.ttl * clock.SECOND))
