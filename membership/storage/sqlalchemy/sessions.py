@@ -118,6 +118,8 @@ class SessionStorage:
             # deadlock with a concurrent session delete.
             for group_id in group_ids:
                 changeset = self.changes_of(conn, group_id=group_id)
+                # One instant for the whole release, in every group.
+                changeset.now = now
                 left = conn.execute(sa.select(M.c.id, M.c.member_id).where(
                     M.c.group_id == group_id, M.c.session_id == session_id)
                 ).all()

@@ -1,0 +1,99 @@
+"""Real ``membership-api`` OS processes for tests and benchmarks.
+
+Each server is its own ``membership-api`` (uWSGI) on a free loopback
+port, over one shared database; stopped by PID.
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+BIN = os.path.dirname(sys.executable)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class ApiServer:
+
+    def __init__(self, workdir, connection, workers=1, threads=16,
+                 extra=''):
+        self.port = free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        self.config = os.path.join(workdir, f'api-{self.port}.conf')
+        self.log = os.path.join(workdir, f'api-{self.port}.log')
+        with open(self.config, 'w') as f:
+            f.write(f'[DEFAULT]\nauth_strategy = noauth\n'
+                    f'state_path = {workdir}\n'
+                    f'[database]\nconnection = {connection}\n'
+                    f'[api]\nport = {self.port}\nworkers = {workers}\n'
+                    f'threads = {threads}\n{extra}\n')
+        self.process = None
+
+    def start(self):
+        with open(self.log, 'ab') as log:
+            self.process = subprocess.Popen(
+                [os.path.join(BIN, 'membership-api'), '--config-file',
+                 self.config], stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f'membership-api exited: see {self.log}')
+            try:
+                if requests.get(self.url + '/', timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f'membership-api did not start: see {self.log}')
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+class ApiServers:
+    """``count`` API processes over one database (SQLite file default)."""
+
+    def __init__(self, count, connection=None, **kwargs):
+        self.tmp = tempfile.TemporaryDirectory(prefix='membership-api-')
+        self.connection = connection or 'sqlite:///' + os.path.join(
+            self.tmp.name, 'membership.sqlite')
+        self.servers = [ApiServer(self.tmp.name, self.connection, **kwargs)
+                        for _ in range(count)]
+
+    def start(self):
+        subprocess.run([os.path.join(BIN, 'membership-manage'),
+                        '--config-file', self.servers[0].config,
+                        'db', 'sync'], check=True, capture_output=True)
+        try:
+            for server in self.servers:
+                server.start()
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+        self.tmp.cleanup()
+
+    @property
+    def urls(self):
+        return [server.url for server in self.servers]
