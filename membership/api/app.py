@@ -15,6 +15,7 @@ from paste import deploy
 import pecan
 
 from membership.api import hooks
+from membership.api import pecan_speedup
 from membership.api import watch
 from membership import policy
 from membership import storage
@@ -32,7 +33,7 @@ class Services:
     def __init__(self, conf, storage_=None):
         self.conf = conf
         self.storage = storage_ or storage.get_storage(conf)
-        self.enforcer = policy.enforcer(conf)
+        self.enforcer = policy.Authorizer(conf)
         self.watcher = watch.Watcher(self.storage,
                                      conf.api.watch_poll_interval,
                                      conf.api.max_waiters)
@@ -69,6 +70,7 @@ def load_app(conf, services=None):
 
 def setup_app(services):
     from membership.api.controllers import root
+    pecan_speedup.install()
     return pecan.make_app(
         root.RootController(),
         hooks=[hooks.ServiceHook(services)],

@@ -87,9 +87,7 @@ def _authorize(request, rule):
         raise errors.APIError(403, errors.FORBIDDEN,
                               'A project-scoped token is required.')
     if rule:
-        enforcer = request.services.enforcer
-        if not enforcer.authorize(rule, {'project_id': ctx.project_id},
-                                  ctx, do_raise=False):
+        if not request.services.enforcer.authorize(rule, ctx):
             raise errors.APIError(403, errors.FORBIDDEN,
                                   f'Policy does not allow {rule}.')
     return ctx
