@@ -126,7 +126,7 @@ def check(wstype, data, nullable=False):
 
 
 def check_name(kind, value):
-    if not NAME.match(value):
+    if not NAME.fullmatch(value):
         raise errors.bad_request(
             f"Invalid {kind} {value!r}: 1 to 255 characters matching "
             f"{NAME.pattern}.", errors.INVALID_NAME)

@@ -21,6 +21,10 @@ class Collection:
                                          request)
 
 
-def not_allowed():
-    """The default of a generic controller: 405 with an Allow header."""
+def not_allowed(remainder=()):
+    """The default of a generic controller: 405 with an Allow header,
+    or 404 when the path goes on below the resource.
+    """
+    if remainder and tuple(remainder) != ('',):
+        pecan.abort(404)
     pecan.abort(405)

@@ -25,7 +25,7 @@ class V1Controller:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(public=True)
@@ -38,7 +38,7 @@ class RootController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(public=True)

@@ -8,6 +8,7 @@ from membership.storage import base
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
+from membership.storage.sqlalchemy import events
 from membership.storage.sqlalchemy import pagination
 from membership.storage.sqlalchemy import tables
 
@@ -75,13 +76,22 @@ class GroupStorage:
 
     @engine.translated()
     def list_groups(self, project_id, page):
+        """A page of groups, their due expiries recorded first."""
         mine = G.c.project_id == project_id
         with self.tx.read() as conn:
             marker = pagination.marker_values(
                 conn, sa.select(G).where(mine), page, SORT, G.c.name)
-            rows = conn.execute(pagination.paginate(
-                _select_groups().where(mine), page, SORT, G.c.name,
-                marker)).all()
+            query = pagination.paginate(
+                _select_groups().add_columns(
+                    events.expiry_due(clock.now()).label('due')).where(mine),
+                page, SORT, G.c.name, marker)
+            rows = conn.execute(query).all()
+            due = [row.id for row in rows if row.due]
+            if due:
+                conn.rollback()
+                for group_id in due:
+                    self.settle(group_id)
+                rows = conn.execute(query).all()
         return [_group(row, row.count) for row in rows]
 
     @engine.translated()

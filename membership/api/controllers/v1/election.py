@@ -63,7 +63,7 @@ class CandidateController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='PUT', template='json')
     @method.handler(policies.ENTER, min_version=(1, 2))
@@ -86,7 +86,7 @@ class CandidateController:
 
     @pecan.expose(generic=True, template='json')
     def heartbeat(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @heartbeat.when(method='POST', template='json')
     @method.handler(policies.HEARTBEAT, min_version=(1, 2))
@@ -96,7 +96,7 @@ class CandidateController:
 
     @pecan.expose(generic=True, template='json', route='stand-down')
     def stand_down(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @stand_down.when(method='POST', template='json')
     @method.handler(policies.STAND_DOWN, min_version=(1, 2))
@@ -118,7 +118,7 @@ class CandidatesController(base.Collection):
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST, min_version=(1, 2))
@@ -148,7 +148,7 @@ class LeaderController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LEADER, min_version=(1, 2))

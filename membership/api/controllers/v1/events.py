@@ -30,7 +30,7 @@ class EventsController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST, min_version=(1, 1))

@@ -50,7 +50,7 @@ class GroupController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.SHOW)
@@ -107,7 +107,7 @@ class GroupsController(base.Collection):
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST)

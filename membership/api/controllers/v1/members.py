@@ -60,7 +60,7 @@ class MemberController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.SHOW)
@@ -117,7 +117,7 @@ class MemberController:
 
     @pecan.expose(generic=True, template='json')
     def heartbeat(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @heartbeat.when(method='POST', template='json')
     @method.handler(policies.HEARTBEAT)
@@ -139,7 +139,7 @@ class MembersController(base.Collection):
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST)

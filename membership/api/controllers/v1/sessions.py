@@ -45,7 +45,7 @@ class SessionController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.SHOW, min_version=(1, 2))
@@ -61,7 +61,7 @@ class SessionController:
 
     @pecan.expose(generic=True, template='json')
     def heartbeat(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @heartbeat.when(method='POST', template='json')
     @method.handler(policies.HEARTBEAT, min_version=(1, 2))
@@ -77,7 +77,7 @@ class SessionsController(base.Collection):
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed()
+        base.not_allowed(args)
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST, min_version=(1, 2))
