@@ -4,6 +4,7 @@
 but every error leaves as an API-WG document.
 """
 import functools
+import hashlib
 import json
 
 from oslo_context import context
@@ -184,6 +185,13 @@ def created(location, etag):
 
 def etag(value):
     pecan.response.headers['ETag'] = value
+
+
+def derived_etag(*parts):
+    """An entity tag for a resource without a stored generation: a hash
+    of the fields that make its writable state."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8)
+    return '"%s"' % digest.hexdigest()
 
 
 def method_not_allowed():

@@ -54,6 +54,10 @@ class ApiMiddleware:
             environ[microversion.ENVIRON_KEY] = version
             extra = _version_headers(version)
 
+        # HEAD is GET without the body (RFC 9110), on every resource.
+        head = environ['REQUEST_METHOD'] == 'HEAD'
+        if head:
+            environ['REQUEST_METHOD'] = 'GET'
         try:
             app_iter = self.application(environ, self._reformat(
                 environ, _start_response, outcome))
@@ -67,6 +71,11 @@ class ApiMiddleware:
             if hasattr(app_iter, 'close'):
                 app_iter.close()
             app_iter = [outcome['replace']]
+        if head:
+            environ['REQUEST_METHOD'] = 'HEAD'
+            if hasattr(app_iter, 'close'):
+                app_iter.close()
+            app_iter = []
         return self._log(environ, started, outcome, app_iter)
 
     def _reformat(self, environ, start_response, outcome):

@@ -32,6 +32,12 @@ def view(candidate):
     }
 
 
+def etag(candidate):
+    return method.derived_etag(candidate.group, candidate.id,
+                               candidate.entered_at, candidate.ttl,
+                               candidate.session)
+
+
 def liveness(fields):
     """(ttl, session) of a body that names a ttl or a session, not both."""
     if 'session' in fields and 'ttl' in fields:
@@ -76,6 +82,7 @@ class CandidateController:
             pecan.response.status = 201
             pecan.response.location = (f'{candidates_url(self.group)}/'
                                        f'{candidate.id}')
+        method.etag(etag(candidate))
         return view(candidate)
 
     @index.when(method='DELETE', template='json')
@@ -155,6 +162,7 @@ class LeaderController:
     def get(self):
         leader = method.storage_api().get_leader(method.project_id(),
                                                  self.group)
+        method.etag(method.derived_etag(leader.id, leader.term))
         return {
             'id': leader.id,
             'term': leader.term,

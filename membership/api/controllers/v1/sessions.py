@@ -10,7 +10,6 @@ from membership.api import types
 from membership.policies import sessions as policies
 
 SORT_KEYS = ('created_at',)
-ID_PATTERN = r'^[0-9a-f-]{1,36}$'
 
 
 def sessions_url():
@@ -26,6 +25,10 @@ def view(session):
         'expires_at': timeutils.iso(session.expires_at),
         'links': [{'rel': 'self', 'href': f'{sessions_url()}/{session.id}'}],
     }
+
+
+def etag(session):
+    return method.derived_etag(session.id, session.created_at, session.ttl)
 
 
 def checked_ttl(fields):
@@ -50,8 +53,10 @@ class SessionController:
     @index.when(method='GET', template='json')
     @method.handler(policies.SHOW, min_version=(1, 2))
     def get(self):
-        return view(method.storage_api().get_session(
-            method.project_id(), self.session_id))
+        session = method.storage_api().get_session(method.project_id(),
+                                                   self.session_id)
+        method.etag(etag(session))
+        return view(session)
 
     @index.when(method='DELETE', template='json')
     @method.handler(policies.DELETE, min_version=(1, 2))
@@ -99,4 +104,5 @@ class SessionsController(base.Collection):
             method.project_id(), checked_ttl(fields))
         pecan.response.status = 201
         pecan.response.location = f'{sessions_url()}/{session.id}'
+        method.etag(etag(session))
         return view(session)
