@@ -189,7 +189,8 @@ def etag(value):
 
 def derived_etag(*parts):
     """An entity tag for a resource without a stored generation: a hash
-    of the fields that make its writable state."""
+    of the fields that make its writable state.
+    """
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=8)
     return '"%s"' % digest.hexdigest()
 
