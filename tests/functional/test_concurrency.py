@@ -144,7 +144,8 @@ class ConcurrencyTest(unittest.TestCase):
                 # Decided by the database's clock: live strictly before
                 # expires_at, gone from it on. Only answers whose whole
                 # request lies on one side are judged.
-                if after < expires - CLOCK_GRAIN and (status != 200 or not listed):
+                live = status == 200 and listed
+                if after < expires - CLOCK_GRAIN and not live:
                     anomalies.append(('gone early', before, status, listed))
                 if before > expires and (status != 404 or listed):
                     anomalies.append(('alive late', before, status, listed))
