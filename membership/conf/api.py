@@ -49,8 +49,11 @@ OPTS = [
 
 
 def register_opts(conf):
-    conf.register_group(GROUP)
-    conf.register_opts(OPTS, group=GROUP)
+    # A group object of its own per ConfigOpts: oslo.config keeps option
+    # state (overrides included) in it, so sharing GROUP would share
+    # overrides between configurations in one process.
+    conf.register_group(cfg.OptGroup(GROUP.name, title=GROUP.title))
+    conf.register_opts(OPTS, group=GROUP.name)
 
 
 def list_opts():

@@ -72,6 +72,7 @@ class APIFixture(fixture.GabbiFixture):
             overrides.setdefault('database', {})['connection'] = \
                 self.database.url
         self.conf = make_conf(self.tmp.name, **overrides)
+        self.applied = overrides
         migration.upgrade(self.conf)
         self.services = app.Services(self.conf)
         _CURRENT['app'] = app.load_app(self.conf, self.services)
@@ -83,6 +84,13 @@ class APIFixture(fixture.GabbiFixture):
         errors = _CURRENT.pop('server_errors')
         _CURRENT.pop('app')
         self.services.storage.dispose()
+        # oslo.config copies an OptGroup shallowly on registration, so every
+        # ConfigOpts of the process shares the options of [api] and
+        # [database], overrides included: undo ours, or the next YAML file
+        # in this process runs with them (e.g. ShortLimitsFixture's limits).
+        for group, values in self.applied.items():
+            for name in values:
+                self.conf.clear_override(name, group=group)
         if self.database:
             self.database.drop()
         self.tmp.cleanup()
@@ -95,3 +103,9 @@ class ShortLimitsFixture(APIFixture):
 
     overrides = {'api': {'max_limit': 3, 'max_member_ttl': 100,
                          'default_member_ttl': 30}}
+
+
+class RetentionFixture(APIFixture):
+    """Events kept 1 s, so a watcher's old revision gets 410 soon."""
+
+    overrides = {'api': {'event_retention': 1}}

@@ -5,7 +5,8 @@ from gabbi.handlers import jsonhandler
 
 class AbsentJsonPathsHandler(base.ResponseHandler):
     """``response_json_paths_absent``: JSONPaths that must match nothing,
-    e.g. a field a lower microversion must not show."""
+    e.g. a field a lower microversion must not show.
+    """
 
     test_key_suffix = 'json_paths_absent'
     test_key_value = []

@@ -113,6 +113,22 @@ class ElectionStorage:
         return [_candidate(group, row._mapping, leader) for row in rows]
 
     @engine.translated()
+    def get_candidate(self, project_id, group, candidate_id):
+        with self.tx.read() as conn:
+            gid = members.group_id_of(conn, project_id, group)
+            live = (sa.select(*_COLUMNS)
+                    .select_from(changes.CANDIDATES_WITH_SESSION)
+                    .where(C.c.group_id == gid,
+                           changes.candidate_live(clock.now())))
+            row = conn.execute(live.where(
+                C.c.candidate_id == candidate_id)).first()
+            leader = conn.execute(live.with_only_columns(C.c.candidate_id)
+                                  .order_by(C.c.position).limit(1)).scalar()
+        if row is None:
+            raise base.CandidateNotFound(group, candidate_id)
+        return _candidate(group, row._mapping, leader)
+
+    @engine.translated()
     def withdraw(self, project_id, group, candidate_id):
         with self.changing(project_id, group) as (conn, changeset):
             row = self._candidate_row(conn, changeset, candidate_id)

@@ -71,6 +71,14 @@ class CandidateController:
     def index(self, *args, **kwargs):
         base.not_allowed(args)
 
+    @index.when(method='GET', template='json')
+    @method.handler(policies.LIST, min_version=(1, 2))
+    def get(self):
+        candidate = method.storage_api().get_candidate(
+            method.project_id(), self.group, self.candidate_id)
+        method.etag(etag(candidate))
+        return view(candidate)
+
     @index.when(method='PUT', template='json')
     @method.handler(policies.ENTER, min_version=(1, 2))
     def put(self):
