@@ -30,7 +30,9 @@ class Database:
             engine.dispose()
 
     def drop(self):
-        self._execute(f'DROP DATABASE IF EXISTS {self.name}')
+        force = (' WITH (FORCE)'
+                 if self.admin_url.get_backend_name() == 'postgresql' else '')
+        self._execute(f'DROP DATABASE IF EXISTS {self.name}{force}')
 
 
 def fresh_database():

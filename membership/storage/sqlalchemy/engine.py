@@ -44,10 +44,16 @@ def create_engine(conf):
     db = conf.database
     if url.get_backend_name() == 'sqlite':
         return _sqlite_engine(url, conf)
+    url = _with_timeouts(url, conf.api.storage_timeout)
+    # A process never needs more connections than it has threads: the
+    # pool may grow to [api] threads, so processes x threads must stay
+    # below the server's max_connections.
+    pool_size = min(db.max_pool_size or 5, conf.api.threads)
     engine = engines.create_engine(
         url,
-        max_pool_size=db.max_pool_size,
-        max_overflow=db.max_overflow,
+        max_pool_size=pool_size,
+        max_overflow=min(db.max_overflow or 0,
+                         conf.api.threads - pool_size),
         pool_timeout=conf.api.storage_timeout,
         connection_recycle_time=db.connection_recycle_time,
         mysql_sql_mode=db.mysql_sql_mode,
@@ -63,6 +69,18 @@ def create_engine(conf):
             with dbapi_con.cursor() as cur:
                 cur.execute("SET time_zone = '+00:00'")
     return engine
+
+
+def _with_timeouts(url, timeout):
+    """Bound connecting (and, for MariaDB, each read and write) so an
+    unreachable database answers 503 in time instead of hanging.
+    """
+    seconds = str(max(1, int(round(timeout))))
+    names = {'postgresql': ('connect_timeout',),
+             'mysql': ('connect_timeout', 'read_timeout', 'write_timeout')}
+    query = {name: seconds for name in names.get(url.get_backend_name(), ())
+             if name not in url.query}
+    return url.update_query_dict(query)
 
 
 def _sqlite_engine(url, conf):

@@ -17,14 +17,20 @@ def _config(connection):
     return cfg
 
 
-def upgrade(conf, revision='head', engine=None):
-    engine = engine or db_engine.create_engine(conf)
-    with engine.begin() as conn:
-        command.upgrade(_config(conn), revision)
+def upgrade(conf, revision='head'):
+    engine = db_engine.create_engine(conf)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_config(conn), revision)
+    finally:
+        engine.dispose()
 
 
-def version(conf, engine=None):
-    engine = engine or db_engine.create_engine(conf)
-    with engine.connect() as conn:
-        return alembic_migration.MigrationContext.configure(
-            conn).get_current_revision()
+def version(conf):
+    engine = db_engine.create_engine(conf)
+    try:
+        with engine.connect() as conn:
+            return alembic_migration.MigrationContext.configure(
+                conn).get_current_revision()
+    finally:
+        engine.dispose()
