@@ -64,17 +64,20 @@ class Authorizer:
                         for entry in os.scandir(found))
         return tuple(stamp)
 
-    def _expire(self):
+    def _expire(self, force=False):
         now = time.monotonic()
-        if now - self._checked < RECHECK_SECONDS:
+        if not force and now - self._checked < RECHECK_SECONDS:
             return
         self._checked = now
         stamp = self._policy_stamp()
         if stamp != self._stamp:
+            # A new enforcer: oslo.policy keeps the rules of a policy
+            # file after the file is removed.
+            fresh = enforcer(self.conf)
             with self._lock:
                 self._stamp = stamp
+                self.enforcer = fresh
                 self._decisions = {}
-                self.enforcer.load_rules()
 
     def authorize(self, rule, context):
         self._expire()
@@ -84,6 +87,9 @@ class Authorizer:
             for k, v in creds.items())))
         decision = self._decisions.get(key)
         if decision is None:
+            # The enforcer may read a changed file now: note its stamp
+            # first, so the cache never outlives what it was made from.
+            self._expire(force=True)
             decision = self.enforcer.authorize(
                 rule, {'project_id': context.project_id}, creds,
                 do_raise=False)

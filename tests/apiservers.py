@@ -25,17 +25,18 @@ def free_port():
 class ApiServer:
 
     def __init__(self, workdir, connection, workers=1, threads=16,
-                 extra=''):
-        self.port = free_port()
+                 extra='', port=None, auth_strategy='noauth', sections=''):
+        """``extra`` goes into [api]; ``sections`` are whole sections."""
+        self.port = port or free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.config = os.path.join(workdir, f'api-{self.port}.conf')
         self.log = os.path.join(workdir, f'api-{self.port}.log')
         with open(self.config, 'w') as f:
-            f.write(f'[DEFAULT]\nauth_strategy = noauth\n'
+            f.write(f'[DEFAULT]\nauth_strategy = {auth_strategy}\n'
                     f'state_path = {workdir}\n'
                     f'[database]\nconnection = {connection}\n'
                     f'[api]\nport = {self.port}\nworkers = {workers}\n'
-                    f'threads = {threads}\n{extra}\n')
+                    f'threads = {threads}\n{extra}\n{sections}\n')
         self.process = None
 
     def start(self):
