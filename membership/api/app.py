@@ -63,9 +63,26 @@ def load_app(conf, services=None):
         LOG.warning('auth_strategy = noauth: callers are trusted on their '
                     'X-Project-Id/X-Roles headers. Never use it in '
                     'production.')
-    return deploy.loadapp('config:' + paste_config_path(conf),
-                          name='membership+' + conf.auth_strategy,
-                          global_conf={'configkey': key})
+    application = deploy.loadapp('config:' + paste_config_path(conf),
+                                 name='membership+' + conf.auth_strategy,
+                                 global_conf={'configkey': key})
+    if conf.auth_strategy == 'keystone':
+        _check_keystone_authtoken(conf)
+    return application
+
+
+def _check_keystone_authtoken(conf):
+    """Refuse to start half configured: auth_token would fail each
+    request without a token instead of answering 401.
+    """
+    section = conf.keystone_authtoken
+    missing = [name for name in ('www_authenticate_uri', 'auth_type')
+               if not getattr(section, name, None)]
+    if missing:
+        raise RuntimeError(
+            'auth_strategy = keystone needs [keystone_authtoken] %s (see '
+            'etc/membership/membership.conf.sample), or use '
+            'auth_strategy = noauth for development.' % ', '.join(missing))
 
 
 def setup_app(services):
