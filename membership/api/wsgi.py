@@ -1,10 +1,15 @@
-"""WSGI entry point for mod_wsgi, uwsgi and other WSGI servers.
+"""WSGI entry point for mod_wsgi, uWSGI and other WSGI servers.
 
 The config file comes from ``MEMBERSHIP_CONFIG_FILE`` (several may be
-given, separated by ``:``; default ``/etc/membership/membership.conf``).
-The application is built once per process, on import.
+given, separated by ``:``), default ``/etc/membership/membership.conf``.
+The variable is read from the process environment when this module is
+imported, which builds the application then; under mod_wsgi daemon mode
+it may instead come from ``SetEnv`` (the request's environ), and the
+application is then built on the first request. Either way it is built
+once per process.
 """
 import os
+import threading
 
 from oslo_config import cfg
 
@@ -15,18 +20,36 @@ CONFIG_ENV = 'MEMBERSHIP_CONFIG_FILE'
 DEFAULT_CONFIG_FILE = '/etc/membership/membership.conf'
 
 
-def config_files():
-    value = os.environ.get(CONFIG_ENV)
+def config_files(value=None):
+    value = value or os.environ.get(CONFIG_ENV)
     if value:
         return [path for path in value.split(os.pathsep) if path]
     return [DEFAULT_CONFIG_FILE] if os.path.exists(DEFAULT_CONFIG_FILE) \
         else []
 
 
-def build():
+def build(files):
     conf = membership_conf.prepare(cfg.ConfigOpts(), args=[],
-                                   default_config_files=config_files())
+                                   default_config_files=files)
     return app.load_app(conf)
 
 
-application = build()
+class _Application:
+    """The API, built now or on the first request."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._app = None
+        if os.environ.get(CONFIG_ENV) or os.path.exists(
+                DEFAULT_CONFIG_FILE):
+            self._app = build(config_files())
+
+    def __call__(self, environ, start_response):
+        if self._app is None:
+            with self._lock:
+                if self._app is None:
+                    self._app = build(config_files(environ.get(CONFIG_ENV)))
+        return self._app(environ, start_response)
+
+
+application = _Application()
