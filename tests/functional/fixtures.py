@@ -16,14 +16,15 @@ from membership.api import app
 from membership import conf as membership_conf
 from membership.storage.sqlalchemy import migration
 from tests import dbserver
+from tests.functional import proxy
 
 # Set by the running fixture; the intercept reads it on each request,
 # since gabbi builds the intercepted app before fixtures start.
 _CURRENT = {}
 
 
-def live_url():
-    return os.environ.get('MEMBERSHIP_TEST_URL')
+def live_url(variable='MEMBERSHIP_TEST_URL'):
+    return os.environ.get(variable)
 
 
 class LazyApp:
@@ -55,15 +56,23 @@ def make_conf(state_path, **overrides):
 
 
 class APIFixture(fixture.GabbiFixture):
-    """noauth API over SQLite (or ``MEMBERSHIP_TEST_DB_URL``)."""
+    """noauth API over SQLite (or ``MEMBERSHIP_TEST_DB_URL``), or the
+    live server named by ``live_variable``, reached through a proxy.
+    """
 
     overrides = {}
+    live_variable = 'MEMBERSHIP_TEST_URL'
 
     def start_fixture(self):
         warnings.filterwarnings('ignore', message="'cgi' is deprecated")
         os.environ['PROJECT'] = uuid.uuid4().hex
         os.environ['OTHER_PROJECT'] = uuid.uuid4().hex
+        _CURRENT['server_errors'] = []
         if live_url():
+            url = live_url(self.live_variable)
+            if not url:
+                raise RuntimeError(f'{self.live_variable} is not set')
+            _CURRENT['app'] = proxy.Proxy(url)
             return
         self.tmp = tempfile.TemporaryDirectory(prefix='membership-gabbi-')
         overrides = dict(self.overrides)
@@ -76,13 +85,14 @@ class APIFixture(fixture.GabbiFixture):
         migration.upgrade(self.conf)
         self.services = app.Services(self.conf)
         _CURRENT['app'] = app.load_app(self.conf, self.services)
-        _CURRENT['server_errors'] = []
 
     def stop_fixture(self):
-        if live_url():
-            return
         errors = _CURRENT.pop('server_errors')
         _CURRENT.pop('app')
+        if errors:
+            raise AssertionError('500 answered to: ' + ', '.join(errors))
+        if live_url():
+            return
         self.services.storage.dispose()
         # oslo.config copies an OptGroup shallowly on registration, so every
         # ConfigOpts of the process shares the options of [api] and
@@ -94,8 +104,6 @@ class APIFixture(fixture.GabbiFixture):
         if self.database:
             self.database.drop()
         self.tmp.cleanup()
-        if errors:
-            raise AssertionError('500 answered to: ' + ', '.join(errors))
 
 
 class ShortLimitsFixture(APIFixture):
@@ -103,9 +111,11 @@ class ShortLimitsFixture(APIFixture):
 
     overrides = {'api': {'max_limit': 3, 'max_member_ttl': 100,
                          'default_member_ttl': 30}}
+    live_variable = 'MEMBERSHIP_TEST_URL_SHORT'
 
 
 class RetentionFixture(APIFixture):
     """Events kept 1 s, so a watcher's old revision gets 410 soon."""
 
     overrides = {'api': {'event_retention': 1}}
+    live_variable = 'MEMBERSHIP_TEST_URL_RETENTION'

@@ -1,6 +1,5 @@
 """Load the gabbi YAML API tests, one file per resource."""
 import os
-import urllib.parse
 
 from gabbi import driver
 
@@ -13,14 +12,6 @@ HANDLERS = [handlers.AbsentJsonPathsHandler]
 
 def load_tests(loader, tests, pattern):
     test_dir = os.path.join(os.path.dirname(__file__), TESTS_DIR)
-    url = fixtures.live_url()
-    if url:
-        # The same files against a running server (Apache, other DBs).
-        parts = urllib.parse.urlsplit(url)
-        return driver.build_tests(
-            test_dir, loader, host=parts.hostname, port=parts.port,
-            prefix=parts.path.rstrip('/'), test_loader_name=__name__,
-            fixture_module=fixtures, response_handlers=HANDLERS)
     return driver.build_tests(test_dir, loader, host=None,
                               intercept=fixtures.setup_app,
                               test_loader_name=__name__,

@@ -22,6 +22,8 @@ from tests import apiservers
 
 KEYSTONE_DIR = os.environ.get('MEMBERSHIP_TEST_KEYSTONE_DIR')
 API_PORT = os.environ.get('MEMBERSHIP_TEST_API_PORT')
+# Set by tools/with-apache.sh: the API in keystone mode under mod_wsgi.
+APACHE_API_URL = os.environ.get('MEMBERSHIP_TEST_KEYSTONE_API_URL')
 LATEST = {'OpenStack-API-Version': 'membership latest'}
 
 
@@ -50,6 +52,24 @@ class KeystoneTest(unittest.TestCase):
         cls.keystone = env['KEYSTONE_URL']
         cls.policy_dir = tempfile.TemporaryDirectory()
         cls.policy_file = os.path.join(cls.policy_dir.name, 'policy.yaml')
+        cls.servers = None
+        if APACHE_API_URL:
+            cls.url = APACHE_API_URL
+            cls.policy_file = os.environ['MEMBERSHIP_TEST_POLICY_FILE']
+        else:
+            cls.url = cls.start_api()
+        cls.sessions = {}
+        for project in ('project-a', 'project-b'):
+            for role in ('admin', 'member', 'reader'):
+                user = f'{project}-{role}'
+                cls.sessions[user] = ks_session.Session(
+                    auth=auth(cls.keystone, user, project))
+        cls.tokens = {user: session.get_token()
+                      for user, session in cls.sessions.items()}
+
+    @classmethod
+    def start_api(cls):
+        """membership-api (uWSGI, one process) on the catalog's port."""
         sections = f"""
 [oslo_policy]
 policy_file = {cls.policy_file}
@@ -69,19 +89,12 @@ token_cache_time = 300
         cls.servers = apiservers.ApiServers(
             1, port=int(API_PORT), auth_strategy='keystone', workers=1,
             sections=sections).start()
-        cls.url = cls.servers.urls[0]
-        cls.sessions = {}
-        for project in ('project-a', 'project-b'):
-            for role in ('admin', 'member', 'reader'):
-                user = f'{project}-{role}'
-                cls.sessions[user] = ks_session.Session(
-                    auth=auth(cls.keystone, user, project))
-        cls.tokens = {user: session.get_token()
-                      for user, session in cls.sessions.items()}
+        return cls.servers.urls[0]
 
     @classmethod
     def tearDownClass(cls):
-        cls.servers.stop()
+        if cls.servers:
+            cls.servers.stop()
         cls.policy_dir.cleanup()
 
     def call(self, user, method, path, **kwargs):

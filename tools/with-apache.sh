@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Run a command against the API served by a real Apache httpd + mod_wsgi.
+#
+#   tools/with-apache.sh COMMAND...
+#
+# Installs apache2/apache2-dev (apt) and mod_wsgi (pip, into the current
+# virtualenv) when missing (tools/apache.sh), then starts one httpd on
+# loopback whose config is generated from etc/membership/apache-membership.conf
+# (tools/apache_conf.py), with these sites, each its own daemon group
+# over its own SQLite database:
+#   main       2 processes x 8 threads, noauth   -> MEMBERSHIP_TEST_URL
+#   short      [api] max_limit=3 (lists.yaml)    -> MEMBERSHIP_TEST_URL_SHORT
+#   retention  [api] event_retention=1           -> MEMBERSHIP_TEST_URL_RETENTION
+#   keystone   auth_strategy=keystone, 1 process, on MEMBERSHIP_TEST_API_PORT,
+#              when run inside tools/with-keystone.sh
+#                                                -> MEMBERSHIP_TEST_KEYSTONE_API_URL
+# Exports MEMBERSHIP_TEST_APACHE_DIR (logs, httpd.conf), runs COMMAND and
+# stops httpd by PID, whatever COMMAND returned.
+set -euo pipefail
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+python=$(command -v python)
+venv=$("$python" -c 'import sys; print(sys.prefix)')
+"$here/apache.sh" install "$venv" >/dev/null
+free_port() {
+    "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+dir=$(mktemp -d /tmp/membership-apache.XXXXXX)
+chmod 755 "$dir"
+stop() {
+    if [ -f "$dir/httpd.pid" ]; then
+        pid=$(cat "$dir/httpd.pid")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -rf "$dir"
+}
+trap stop EXIT
+
+site_conf() {   # NAME EXTRA-SECTIONS -> writes DIR/NAME.conf and its database
+    mkdir -p "$dir/$1"
+    cat >"$dir/$1.conf" <<CONF
+[DEFAULT]
+auth_strategy = noauth
+state_path = $dir/$1
+[oslo_middleware]
+enable_proxy_headers_parsing = true
+$2
+CONF
+    membership-manage --config-file "$dir/$1.conf" db sync >/dev/null 2>&1
+    chown -R www-data:www-data "$dir/$1"
+}
+site_conf main $'[api]\nmax_waiters = 6'
+site_conf short $'[api]\nmax_limit = 3\nmax_member_ttl = 100\ndefault_member_ttl = 30'
+site_conf retention $'[api]\nevent_retention = 1'
+main=$(free_port); short=$(free_port); retention=$(free_port)
+sites=("main:$main:$dir/main.conf:2" "short:$short:$dir/short.conf:1"
+       "retention:$retention:$dir/retention.conf:1")
+if [ -n "${MEMBERSHIP_TEST_KEYSTONE_DIR:-}" ]; then
+    # shellcheck disable=SC1091
+    . "$MEMBERSHIP_TEST_KEYSTONE_DIR/keystone.env"
+    site_conf keystone "[oslo_policy]
+policy_file = $dir/keystone/policy.yaml
+[keystone_authtoken]
+www_authenticate_uri = $KEYSTONE_URL
+auth_url = $KEYSTONE_URL
+auth_type = password
+username = membership
+password = svcpass
+user_domain_id = default
+project_name = service
+project_domain_id = default
+service_token_roles_required = true
+token_cache_time = 300"
+    sed -i 's/^auth_strategy = noauth/auth_strategy = keystone/' "$dir/keystone.conf"
+    sites+=("keystone:$MEMBERSHIP_TEST_API_PORT:$dir/keystone.conf:1")
+    export MEMBERSHIP_TEST_KEYSTONE_API_URL=http://127.0.0.1:$MEMBERSHIP_TEST_API_PORT
+    export MEMBERSHIP_TEST_POLICY_FILE=$dir/keystone/policy.yaml
+fi
+conf=$("$python" "$here/apache_conf.py" "$dir" "${sites[@]}")
+apache2 -t -f "$conf" >/dev/null 2>&1 || { apache2 -t -f "$conf"; exit 1; }
+apache2 -f "$conf" -k start
+for port in "$main" "$short" "$retention" ${MEMBERSHIP_TEST_API_PORT:+"$MEMBERSHIP_TEST_API_PORT"}; do
+    for _ in $(seq 1 150); do
+        curl -s -m 2 -o /dev/null "http://127.0.0.1:$port/" && break
+        sleep 0.1
+    done
+done
+echo "with-apache: $(apache2 -v | sed -n 's/^Server version: //p'), mod_wsgi $("$python" -c 'from importlib.metadata import version; print(version("mod_wsgi"))') on ports $main $short $retention ${MEMBERSHIP_TEST_API_PORT:-}" >&2
+MEMBERSHIP_TEST_APACHE_DIR=$dir \
+MEMBERSHIP_TEST_URL=http://127.0.0.1:$main \
+MEMBERSHIP_TEST_URL_SHORT=http://127.0.0.1:$short \
+MEMBERSHIP_TEST_URL_RETENTION=http://127.0.0.1:$retention "$@"
