@@ -4,6 +4,7 @@ Each server is its own ``membership-api`` (uWSGI) on a free loopback
 port, over one shared database; stopped by PID.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -93,6 +94,11 @@ class ApiServers:
     def stop(self):
         for server in self.servers:
             server.stop()
+        keep = os.environ.get('MEMBERSHIP_TEST_KEEP_LOGS')
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            for server in self.servers:
+                shutil.copy(server.log, keep)
         self.tmp.cleanup()
 
     @property

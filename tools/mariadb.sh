@@ -66,7 +66,7 @@ start() {
         setsid mariadbd --no-defaults --user=mysql --datadir="$D/data" --socket="$D/mysql.sock" \
             --port="$PORT" --bind-address=127.0.0.1 --pid-file="$D/mariadbd.pid" \
             --log-error="$D/error.log" --skip-name-resolve --skip-log-bin \
-            --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=64M \
+            --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=64M --max-connections=400 \
             --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
             </dev/null >/dev/null 2>&1 &
         pid=$!

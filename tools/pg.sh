@@ -6,7 +6,8 @@
 #   tools/pg.sh stop DIR         -> fast shutdown; a no-op when not running
 #
 # start installs postgresql-15 when missing, runs initdb into DIR/data (once),
-# starts the server (fsync off: data is throwaway) and makes sure the role
+# starts the server (fsync off: data is throwaway; max_connections 400: the
+# suites run several API processes of 16 threads at once) and makes sure the role
 # `membership` (password `secret`, CREATEDB: tests create a database each)
 # and the database `membership` exist.  Running start again is harmless: it
 # reuses DIR and a server that already runs there.  DIR must be reachable by
@@ -61,7 +62,7 @@ start() {
         t=$(now)
         # -w -t 60: pg_ctl waits (bounded) until the server accepts connections.
         as_pg "$PGBIN/pg_ctl" -D "$D/data" -l "$D/pg.log" -w -t 60 start -o \
-            "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$D -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$D -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
             >/dev/null || { tail_log "$D/pg.log"; die "pg_ctl start failed"; }
         cleanup_on_failure stop
         pid=$(pg_pid) || die "server started but $D/data/postmaster.pid names no live postmaster"
