@@ -7,6 +7,7 @@ them up there. This is the one place where that happens.
 """
 import logging
 import os
+import sys
 import uuid
 
 from keystonemiddleware import auth_token
@@ -47,7 +48,10 @@ def paste_config_path(conf):
     found = conf.find_file(path)
     if found:
         return os.path.abspath(found)
+    # The source tree's etc/, then where pip's data_files put it, then
+    # the system's.
     for candidate in (os.path.join(ETC, path),
+                      os.path.join(sys.prefix, 'etc', 'membership', path),
                       os.path.join('/etc/membership', path)):
         if os.path.exists(candidate):
             return candidate

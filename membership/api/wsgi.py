@@ -2,11 +2,11 @@
 
 The config file comes from ``MEMBERSHIP_CONFIG_FILE`` (several may be
 given, separated by ``:``), default ``/etc/membership/membership.conf``.
-The variable is read from the process environment when this module is
-imported, which builds the application then; under mod_wsgi daemon mode
-it may instead come from ``SetEnv`` (the request's environ), and the
-application is then built on the first request. Either way it is built
-once per process.
+When the variable is in the process environment (uWSGI's ``--env``,
+Apache's envvars), the application is built when this module is
+imported; otherwise (mod_wsgi's ``SetEnv`` reaches only the request's
+environ) it is built on the first request, from the ``SetEnv`` value or
+the default. Either way it is built once per process.
 """
 import os
 import threading
@@ -40,8 +40,7 @@ class _Application:
     def __init__(self):
         self._lock = threading.Lock()
         self._app = None
-        if os.environ.get(CONFIG_ENV) or os.path.exists(
-                DEFAULT_CONFIG_FILE):
+        if os.environ.get(CONFIG_ENV):
             self._app = build(config_files())
 
     def __call__(self, environ, start_response):

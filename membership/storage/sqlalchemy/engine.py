@@ -80,6 +80,9 @@ def _with_timeouts(url, timeout):
              'mysql': ('connect_timeout', 'read_timeout', 'write_timeout')}
     query = {name: seconds for name in names.get(url.get_backend_name(), ())
              if name not in url.query}
+    if url.get_backend_name() == 'postgresql' and 'options' not in url.query:
+        # Lock waits too: a stuck transaction holding a group's row.
+        query['options'] = f'-c lock_timeout={int(timeout * 1000)}'
     return url.update_query_dict(query)
 
 
