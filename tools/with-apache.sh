@@ -20,6 +20,17 @@ set -euo pipefail
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 python=$(command -v python)
 venv=$("$python" -c 'import sys; print(sys.prefix)')
+# mod_wsgi's daemons run as www-data: they must traverse to the venv and
+# the source tree (tox makes .tox 0700). Grant traversal (o+x) only.
+for path in "$venv" "$(readlink -f "$here/..")"; do
+    while [ "$path" != / ]; do
+        if [ -d "$path" ] && [ "$(stat -c %A "$path" | cut -c10)" = - ]; then
+            echo "with-apache: chmod o+x $path (www-data must traverse it)" >&2
+            chmod o+x "$path"
+        fi
+        path=$(dirname "$path")
+    done
+done
 "$here/apache.sh" install "$venv" >/dev/null
 free_port() {
     "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
