@@ -193,7 +193,3 @@ def derived_etag(*parts):
     """
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=8)
     return '"%s"' % digest.hexdigest()
-
-
-def method_not_allowed():
-    pecan.abort(405)

@@ -53,15 +53,6 @@ def live_member_count(now):
             .scalar_subquery())
 
 
-def first_candidate(now):
-    """A correlated subquery: the outer group's rightful leader now."""
-    return (sa.select(C.c.candidate_id)
-            .select_from(CANDIDATES_WITH_SESSION)
-            .where(C.c.group_id == G.c.id, candidate_live(now))
-            .order_by(C.c.position).limit(1)
-            .scalar_subquery())
-
-
 def next_expiry():
     """A correlated subquery: the outer group's earliest pending expiry."""
     members = (sa.select(sa.func.min(MEMBER_EXPIRY))

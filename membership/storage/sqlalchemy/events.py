@@ -74,12 +74,6 @@ class EventStorage:
                            revision=row.revision)
 
     @engine.translated()
-    def group_revision(self, project_id, group):
-        """The group's revision once its due expiries are recorded."""
-        with self.tx.read() as conn:
-            return self._settled_group(conn, project_id, group).revision
-
-    @engine.translated()
     def watch_states(self, group_ids):
         """One cheap query for every group this process has waiters on:
         ``{group_id: WatchState}``; a deleted group is absent.
