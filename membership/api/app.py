@@ -16,6 +16,7 @@ from paste import deploy
 import pecan
 
 from membership.api import hooks
+from membership.api import method
 from membership.api import pecan_speedup
 from membership.api import watch
 from membership import policy
@@ -89,17 +90,36 @@ def _check_keystone_authtoken(conf):
             'auth_strategy = noauth for development.' % ', '.join(missing))
 
 
+class BodyShield:
+    """Keep request bodies away from pecan.
+
+    pecan turns JSON and form bodies into controller arguments before any
+    handler runs: a second parse of every body, and uncaught errors (a
+    500) for odd ones (an unknown charset, deep nesting, a multipart body
+    without a boundary). Handlers parse bodies themselves
+    (``method.body``), so pecan is not told their media type.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if 'CONTENT_TYPE' in environ:
+            environ[method.CONTENT_TYPE] = environ.pop('CONTENT_TYPE')
+        return self.application(environ, start_response)
+
+
 def setup_app(services):
     from membership.api.controllers import root
     pecan_speedup.install()
-    return pecan.make_app(
+    return BodyShield(pecan.make_app(
         root.RootController(),
         hooks=[hooks.ServiceHook(services)],
         # Names such as "db.json" are names, not content types.
         guess_content_type_from_ext=False,
         force_canonical=False,
         logging=False,
-        debug=False)
+        debug=False))
 
 
 def _services(global_conf):

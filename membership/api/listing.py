@@ -5,12 +5,13 @@ import pecan
 
 from membership.api import errors
 from membership.api import method
+from membership.api import types
 from membership.storage import base as storage
 
 PARAMS = ('limit', 'marker', 'sort_key', 'sort_dir')
 
 
-def page(sort_keys, extra=()):
+def page(sort_keys, extra=(), marker_pattern=types.NAME):
     """The validated Page of this request; ``sort_keys[0]`` is the
     default. ``extra`` names other query parameters the route accepts.
     """
@@ -29,6 +30,9 @@ def page(sort_keys, extra=()):
             f"Invalid sort_dir {sort_dir!r}: use asc or desc.",
             errors.INVALID_QUERY)
     marker = query.get('marker')
+    if marker is not None and not marker_pattern.fullmatch(marker):
+        raise errors.bad_request(f'Invalid marker {marker!r}.',
+                                 errors.INVALID_MARKER)
     return storage.Page(limit=limit, marker=marker, sort_key=sort_key,
                         sort_dir=sort_dir)
 
@@ -56,7 +60,8 @@ def integer(name, low, high, default):
         number = int(value)
     except ValueError:
         number = None
-    if number is None or not low <= number <= high or not value.isdigit():
+    if number is None or not low <= number <= high or not (
+            value.isascii() and value.isdigit()):
         raise errors.bad_request(
             f"Invalid {name} {value!r}: an integer from {low} to {high}.",
             errors.INVALID_QUERY)

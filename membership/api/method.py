@@ -18,6 +18,8 @@ from membership.storage import base as storage
 
 JSON = 'application/json'
 MERGE_PATCH = 'application/merge-patch+json'
+# Where BodyShield keeps the request's Content-Type, away from pecan.
+CONTENT_TYPE = 'membership.content_type'
 
 
 def handler(rule=None, status=200, public=False, min_version=None):
@@ -43,6 +45,7 @@ def handler(rule=None, status=200, public=False, min_version=None):
                 if not public:
                     request.context = _authorize(request, rule)
                 _check_accept(request)
+                _check_media_type(request)
                 check_path = getattr(self, 'check_path', None)
                 if check_path:
                     check_path()
@@ -84,6 +87,9 @@ def _authorize(request, rule):
             'Authentication required: send a valid Keystone token in '
             'X-Auth-Token.')
     ctx = context.RequestContext.from_environ(request.environ)
+    if ctx.project_id and len(ctx.project_id) > 255:
+        raise errors.bad_request('The project id is longer than 255 '
+                                 'characters.')
     if not ctx.project_id:
         raise errors.APIError(403, errors.FORBIDDEN,
                               'A project-scoped token is required.')
@@ -99,6 +105,37 @@ def _check_accept(request):
     if accept and not request.accept.acceptable_offers([JSON]):
         raise errors.APIError(406, errors.NOT_ACCEPTABLE,
                               f'Only {JSON} is available.')
+
+
+def _has_body(request):
+    return bool(request.content_length) or \
+        'chunked' in request.headers.get('Transfer-Encoding', '').lower()
+
+
+def media_type(request):
+    """The request's media type, lower case, and its charset if any."""
+    value = request.environ.get(CONTENT_TYPE, '')
+    kind, _, params = value.partition(';')
+    charset = None
+    for param in params.split(';'):
+        name, _, arg = param.partition('=')
+        if name.strip().lower() == 'charset':
+            charset = arg.strip().strip('"').lower()
+    return kind.strip().lower(), charset
+
+
+def _check_media_type(request):
+    """A body, on any request, must be JSON (RFC 8259: UTF-8)."""
+    if not _has_body(request):
+        return
+    kind, charset = media_type(request)
+    allowed = (JSON, MERGE_PATCH) if request.method == 'PATCH' else (JSON,)
+    if kind not in allowed or charset not in (None, 'utf-8', 'utf8'):
+        raise errors.APIError(
+            415, errors.UNSUPPORTED_MEDIA_TYPE,
+            'A request body must be sent as %s (UTF-8), not %r.' % (
+                ' or '.join(allowed),
+                request.environ.get(CONTENT_TYPE) or 'nothing'))
 
 
 def version():
@@ -117,19 +154,19 @@ def project_id():
     return pecan.request.context.project_id
 
 
-def body(wstype, media_types=(JSON,), nullable=False):
+def body(wstype, nullable=False):
     """The checked fields of the request body (``{}`` when it is empty)."""
     request = pecan.request
     raw = request.body
     if not raw:
         return {}
-    if request.content_type not in media_types:
-        raise errors.APIError(
-            415, errors.UNSUPPORTED_MEDIA_TYPE,
-            'The body must be sent as %s, not %r.' % (
-                ' or '.join(media_types), request.content_type or 'nothing'))
+    # The media type was checked by handler().
     try:
-        data = json.loads(raw, parse_constant=_no_constants)
+        data = json.loads(raw, parse_constant=_no_constants,
+                          parse_float=_finite)
+    except RecursionError:
+        raise errors.bad_request('The body is not valid JSON: nested too '
+                                 'deeply.', errors.INVALID_JSON)
     except (ValueError, UnicodeDecodeError) as e:
         raise errors.bad_request(f'The body is not valid JSON: {e}.',
                                  errors.INVALID_JSON)
@@ -138,11 +175,18 @@ def body(wstype, media_types=(JSON,), nullable=False):
 
 def patch_body(wstype):
     """A JSON merge patch (RFC 7396): null removes a field."""
-    return body(wstype, (JSON, MERGE_PATCH), nullable=True)
+    return body(wstype, nullable=True)
 
 
 def _no_constants(name):
     raise ValueError(f'{name} is not JSON')
+
+
+def _finite(text):
+    number = float(text)
+    if number in (float('inf'), float('-inf')):
+        raise ValueError(f'{text} is out of range')
+    return number
 
 
 def conditions():

@@ -41,8 +41,16 @@ def negotiate(headers):
     except ValueError as e:
         raise InvalidVersion(str(e))
     if asked is None:
+        for item in headers.get('HTTP_OPENSTACK_API_VERSION', '').split(','):
+            if item.strip().lower() == SERVICE_TYPE:
+                raise InvalidVersion('The OpenStack-API-Version header '
+                                     'names the service but no version.')
         return MIN_VERSION
-    if asked.strip() == 'latest':
+    asked = asked.strip()
+    if not asked:
+        raise InvalidVersion('The OpenStack-API-Version header names the '
+                             'service but no version.')
+    if asked.lower() == 'latest':
         return MAX_VERSION
     try:
         version = microversion_parse.parse_version_string(asked)

@@ -16,12 +16,34 @@ from wsme import types as wtypes
 from membership.api import errors
 
 NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}$')
+SESSION_ID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
+                        r'[0-9a-f]{12}$')
 MAX_DOCUMENT = 16 * 1024
 
 
 def serialized(value):
     """The stored form of a JSON document: compact, keys sorted."""
-    return json.dumps(value, separators=(',', ':'), sort_keys=True)
+    return json.dumps(value, separators=(',', ':'), sort_keys=True,
+                      allow_nan=False)
+
+
+def storable(value):
+    """Refuse strings no database stores: NUL, lone surrogates."""
+    if isinstance(value, str):
+        if '\x00' in value:
+            raise ValueError('must not contain NUL characters')
+        try:
+            value.encode('utf-8')
+        except UnicodeEncodeError:
+            raise ValueError('must be valid Unicode (a lone surrogate)')
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            storable(key)
+            storable(item)
+    elif isinstance(value, list):
+        for item in value:
+            storable(item)
+    return value
 
 
 class JsonValue(wtypes.UserType):
@@ -30,6 +52,7 @@ class JsonValue(wtypes.UserType):
     name = 'json'
 
     def validate(self, value):
+        storable(value)
         if len(serialized(value).encode()) > MAX_DOCUMENT:
             raise ValueError(f'must be at most {MAX_DOCUMENT} bytes once '
                              'serialized')
@@ -116,8 +139,8 @@ def check(wstype, data, nullable=False):
             continue
         try:
             datatype = fields[name].datatype
-            result[name] = wtypes.validate_value(
-                datatype, wsme_json.fromjson(datatype, value))
+            result[name] = storable(wtypes.validate_value(
+                datatype, wsme_json.fromjson(datatype, value)))
         except (wsme_exc.InvalidInput, ValueError, TypeError) as e:
             reason = getattr(e, 'msg', None) or str(e)
             raise errors.bad_request(

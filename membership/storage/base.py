@@ -85,8 +85,6 @@ class WatchState:
     """What a long-poll needs to know of a group, polled cheaply."""
     revision: int
     expiry_due: bool
-    next_expiry: int | None
-    now: int
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,6 +2,8 @@
 import pecan
 from pecan import routing
 
+from membership.api import method
+
 
 class Collection:
     """A collection whose next path segment names an item.
@@ -21,10 +23,13 @@ class Collection:
                                          request)
 
 
-def not_allowed(remainder=()):
+def not_allowed(remainder=(), min_version=None):
     """The default of a generic controller: 405 with an Allow header,
-    or 404 when the path goes on below the resource.
+    or 404 when the path goes on below the resource, or when the
+    resource is newer than the request's microversion (it is absent).
     """
     if remainder and tuple(remainder) != ('',):
+        pecan.abort(404)
+    if min_version and method.version() < min_version:
         pecan.abort(404)
     pecan.abort(405)

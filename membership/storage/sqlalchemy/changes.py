@@ -53,17 +53,6 @@ def live_member_count(now):
             .scalar_subquery())
 
 
-def next_expiry():
-    """A correlated subquery: the outer group's earliest pending expiry."""
-    members = (sa.select(sa.func.min(MEMBER_EXPIRY))
-               .select_from(MEMBERS_WITH_SESSION)
-               .where(M.c.group_id == G.c.id).scalar_subquery())
-    candidates = (sa.select(sa.func.min(CANDIDATE_EXPIRY))
-                  .select_from(CANDIDATES_WITH_SESSION)
-                  .where(C.c.group_id == G.c.id).scalar_subquery())
-    return members, candidates
-
-
 def etag(row_id, generation):
     return f'"{row_id:x}-{generation:x}"'
 
@@ -72,15 +61,30 @@ def dumps(value):
     return json.dumps(value, separators=(',', ':'), sort_keys=True)
 
 
+class _Locked:
+    """A locked group row, with the clock read once the lock was held."""
+
+    def __init__(self, row, now):
+        self._row = row
+        self.now = now
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+
 def lock_group(conn, project_id=None, name=None, group_id=None):
-    """Lock the group's row for this transaction and read the clock."""
+    """Lock the group's row for this transaction, then read the clock.
+
+    The clock is read after the lock: a statement's clock is its start,
+    and a write that waited for the lock must not judge expiry (or stamp
+    times) as of before the wait.
+    """
     where = ((G.c.id == group_id,) if group_id is not None else
              (G.c.project_id == project_id, G.c.name == name))
-    row = conn.execute(sa.select(G, clock.now().label('now'))
-                       .where(*where).with_for_update()).first()
+    row = conn.execute(sa.select(G).where(*where).with_for_update()).first()
     if row is None:
-        raise base.GroupNotFound(name)
-    return row
+        raise base.GroupNotFound(name if name is not None else group_id)
+    return _Locked(row, conn.execute(sa.select(clock.now())).scalar())
 
 
 class Changes:
@@ -104,6 +108,7 @@ class Changes:
         self.election_due = False
         self.stood_down = False
         self.leader_gone_at = None
+        self.election = {}
 
     def record(self, type_, member_id, at=None):
         self.revision += 1
@@ -112,33 +117,48 @@ class Changes:
                              'member_id': member_id,
                              'at': self.now if at is None else at})
 
+    def _remove_if_due(self, table, row):
+        """Delete one row only if it is still due: a heartbeat that
+        committed since the due rows were read keeps it alive.
+        """
+        if row.session_id is None:
+            still_due = sa.and_(table.c.expires_at.is_not(None),
+                                table.c.expires_at <= self.now)
+        else:
+            still_due = sa.exists().where(S.c.id == row.session_id,
+                                          S.c.expires_at <= self.now)
+        return self.conn.execute(table.delete().where(
+            table.c.id == row.id, still_due)).rowcount == 1
+
     def expire_due(self):
         """Record and remove every member and candidate whose expiry has
-        passed, oldest first.
+        passed, in the order of their expiries (a leader's included).
         """
+        gone = self.conn.execute(
+            sa.select(C.c.id, C.c.candidate_id, C.c.session_id,
+                      CANDIDATE_EXPIRY.label('at'))
+            .select_from(CANDIDATES_WITH_SESSION)
+            .where(C.c.group_id == self.group.id,
+                   CANDIDATE_EXPIRY <= self.now)).all()
+        for row in gone:
+            if self._remove_if_due(C, row):
+                self.election_due = True
+                if row.candidate_id == self.leader_id:
+                    self.leader_gone_at = row.at
         due = self.conn.execute(
-            sa.select(M.c.id, M.c.member_id, MEMBER_EXPIRY.label('at'))
+            sa.select(M.c.id, M.c.member_id, M.c.session_id,
+                      MEMBER_EXPIRY.label('at'))
             .select_from(MEMBERS_WITH_SESSION)
             .where(M.c.group_id == self.group.id,
                    MEMBER_EXPIRY <= self.now)
             .order_by(MEMBER_EXPIRY, M.c.id)).all()
-        if due:
-            self.conn.execute(M.delete().where(
-                M.c.id.in_([row.id for row in due])))
-            for row in due:
+        for row in due:
+            if (self.election_due and self.leader_gone_at is not None
+                    and row.at > self.leader_gone_at):
+                # The new leader took over before this expiry.
+                self.election = self._elect()
+            if self._remove_if_due(M, row):
                 self.record('expired', row.member_id, row.at)
-        gone = self.conn.execute(
-            sa.select(C.c.id, C.c.candidate_id, CANDIDATE_EXPIRY.label('at'))
-            .select_from(CANDIDATES_WITH_SESSION)
-            .where(C.c.group_id == self.group.id,
-                   CANDIDATE_EXPIRY <= self.now)).all()
-        if gone:
-            self.conn.execute(C.delete().where(
-                C.c.id.in_([row.id for row in gone])))
-            self.election_due = True
-            for row in gone:
-                if row.candidate_id == self.leader_id:
-                    self.leader_gone_at = row.at
 
     def candidacy_changed(self, stood_down=False):
         self.election_due = True
@@ -146,25 +166,33 @@ class Changes:
 
     def _elect(self):
         """The first live candidate leads; a change makes a new term."""
-        leader = self.conn.execute(
-            sa.select(C.c.candidate_id).select_from(CANDIDATES_WITH_SESSION)
+        first = self.conn.execute(
+            sa.select(C.c.candidate_id, C.c.entered_at)
+            .select_from(CANDIDATES_WITH_SESSION)
             .where(C.c.group_id == self.group.id, candidate_live(self.now))
-            .order_by(C.c.position).limit(1)).scalar()
+            .order_by(C.c.position).limit(1)).first()
+        leader = first.candidate_id if first else None
         stood_down, gone_at = self.stood_down, self.leader_gone_at
         self.election_due = self.stood_down = False
         self.leader_gone_at = None
-        if leader == self.leader_id and not stood_down:
-            return {}
+        # The same candidate again is a new term after a stand-down, or
+        # once it had expired (it left, then entered again).
+        if leader == self.leader_id and not stood_down and gone_at is None:
+            return dict(self.election)
         self.leader_id = leader
         if leader is None:
             return {'leader_id': None, 'elected_at': None}
-        at = gone_at if gone_at is not None and not stood_down else self.now
+        # Taking over from an expired leader, the next leads from that
+        # instant, or from its entry if it entered later.
+        at = (max(gone_at, first.entered_at)
+              if gone_at is not None and not stood_down else self.now)
         self.term += 1
         self.record('elected', leader, at)
         return {'leader_id': leader, 'term': self.term, 'elected_at': at}
 
     def flush(self):
-        values = self._elect() if self.election_due else {}
+        values = self._elect() if self.election_due else dict(self.election)
+        self.election = {}
         if not self.pending and not values:
             return
         if self.pending:

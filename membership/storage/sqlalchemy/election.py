@@ -67,7 +67,7 @@ class ElectionStorage:
             if session_id is not None:
                 ttl = None
                 expiry = sessions.live_expiry(conn, project_id, session_id,
-                                              now)
+                                              now, lock=True)
             liveness = dict(ttl=ttl, session_id=session_id, heartbeat_at=now,
                             expires_at=None if session_id else expiry)
             row = self._candidate_row(conn, changeset, candidate_id)
@@ -169,9 +169,8 @@ class ElectionStorage:
     @engine.translated()
     def get_leader(self, project_id, group):
         """The leader as of now, elections due recorded first."""
-        with self.tx.read() as conn:
-            row = self._settled_group(conn, project_id, group, G.c.leader_id,
-                                      G.c.term, G.c.elected_at)
+        row = self._settled_group(project_id, group, G.c.leader_id,
+                                  G.c.term, G.c.elected_at)
         if row.leader_id is None:
             raise base.NoLeader(group)
         return base.Leader(group=group, id=row.leader_id, term=row.term,

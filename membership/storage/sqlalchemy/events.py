@@ -29,26 +29,33 @@ class EventStorage:
 
     def settle(self, group_id):
         """Record the group's due expiries (and the leadership they hand
-        on) now, in a transaction of their own.
+        on) now, in a transaction of their own. A group deleted meanwhile
+        has nothing left to record.
         """
-        with self.changing(group_id=group_id):
+        try:
+            with self.changing(group_id=group_id):
+                pass
+        except base.GroupNotFound:
             pass
 
-    def _settled_group(self, conn, project_id, group, *columns):
-        """The group row (and ``columns``), due expiries recorded first."""
+    def _settled_group(self, project_id, group, *columns):
+        """The group row (and ``columns``), due expiries recorded first.
+
+        The read's connection goes back to the pool before settling, so
+        a busy pool cannot starve on a read that needs a second one.
+        """
         query = sa.select(G.c.id, G.c.revision, G.c.compacted_revision,
                           *columns, expiry_due(clock.now()).label('due')
                           ).where(G.c.project_id == project_id,
                                   G.c.name == group)
-        row = conn.execute(query).first()
+        with self.tx.read() as conn:
+            row = conn.execute(query).first()
+        if row is not None and row.due:
+            self.settle(row.id)
+            with self.tx.read() as conn:
+                row = conn.execute(query).first()
         if row is None:
             raise base.GroupNotFound(group)
-        if row.due:
-            conn.rollback()
-            self.settle(row.id)
-            row = conn.execute(query).first()
-            if row is None:
-                raise base.GroupNotFound(group)
         return row
 
     @engine.translated()
@@ -56,8 +63,8 @@ class EventStorage:
         """Events with revision > ``since`` (None: the current revision),
         oldest first; ``types`` limits which are returned.
         """
+        row = self._settled_group(project_id, group)
         with self.tx.read() as conn:
-            row = self._settled_group(conn, project_id, group)
             if since is None:
                 since = row.revision
             if since < row.compacted_revision:
@@ -70,32 +77,20 @@ class EventStorage:
             found = [base.Event(revision=e.revision, type=e.type,
                                 member_id=e.member_id, at=e.at)
                      for e in conn.execute(query)]
-        return base.Events(group_id=row.id, events=found,
-                           revision=row.revision)
+        # Changes may have come between the two reads.
+        revision = max([row.revision] + [e.revision for e in found])
+        return base.Events(group_id=row.id, events=found, revision=revision)
 
     @engine.translated()
     def watch_states(self, group_ids):
         """One cheap query for every group this process has waiters on:
         ``{group_id: WatchState}``; a deleted group is absent.
         """
-        now = clock.now()
-        members_next, candidates_next = changes.next_expiry()
-        rows = self.tx_read_all(
-            sa.select(G.c.id, G.c.revision, expiry_due(now).label('due'),
-                      members_next.label('members_next'),
-                      candidates_next.label('candidates_next'),
-                      now.label('now'))
-            .where(G.c.id.in_(list(group_ids))))
-        states = {}
-        for row in rows:
-            expiries = [e for e in (row.members_next, row.candidates_next)
-                        if e is not None]
-            states[row.id] = base.WatchState(
-                revision=row.revision, expiry_due=bool(row.due),
-                next_expiry=min(expiries) if expiries else None,
-                now=row.now)
-        return states
-
-    def tx_read_all(self, query):
         with self.tx.read() as conn:
-            return conn.execute(query).all()
+            rows = conn.execute(
+                sa.select(G.c.id, G.c.revision,
+                          expiry_due(clock.now()).label('due'))
+                .where(G.c.id.in_(list(group_ids)))).all()
+        return {row.id: base.WatchState(revision=row.revision,
+                                        expiry_due=bool(row.due))
+                for row in rows}

@@ -68,10 +68,9 @@ class GroupStorage:
         """
         others = [c for c in G.c
                   if c.key not in ('id', 'revision', 'compacted_revision')]
-        with self.tx.read() as conn:
-            row = self._settled_group(
-                conn, project_id, name, *others,
-                changes.live_member_count(clock.now()).label('count'))
+        row = self._settled_group(
+            project_id, name, *others,
+            changes.live_member_count(clock.now()).label('count'))
         return _group(row, row.count)
 
     @engine.translated()
@@ -86,11 +85,13 @@ class GroupStorage:
                     events.expiry_due(clock.now()).label('due')).where(mine),
                 page, SORT, G.c.name, marker)
             rows = conn.execute(query).all()
-            due = [row.id for row in rows if row.due]
-            if due:
-                conn.rollback()
-                for group_id in due:
-                    self.settle(group_id)
+        due = [row.id for row in rows if row.due]
+        if due:
+            # With the read's connection back in the pool (see
+            # _settled_group).
+            for group_id in due:
+                self.settle(group_id)
+            with self.tx.read() as conn:
                 rows = conn.execute(query).all()
         return [_group(row, row.count) for row in rows]
 

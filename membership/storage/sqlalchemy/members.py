@@ -116,7 +116,7 @@ class MemberStorage:
             if session_id is not None:
                 ttl = None
                 expiry = sessions.live_expiry(conn, project_id, session_id,
-                                              now)
+                                              now, lock=True)
             caps = changes.dumps(capabilities)
             liveness = dict(ttl=ttl, session_id=session_id,
                             expires_at=None if session_id else expiry)

@@ -25,10 +25,18 @@ def _live(project_id, now):
     return sa.and_(S.c.project_id == project_id, S.c.expires_at > now)
 
 
-def live_expiry(conn, project_id, session_id, now):
-    """The expiry of a live session of the project, or SessionNotFound."""
-    expiry = conn.execute(sa.select(S.c.expires_at).where(
-        S.c.id == session_id, _live(project_id, now))).scalar()
+def live_expiry(conn, project_id, session_id, now, lock=False):
+    """The expiry of a live session of the project, or SessionNotFound.
+
+    ``lock`` takes a share lock on the session's row for the rest of the
+    transaction: a member or candidate bound to it cannot then slip past
+    a concurrent delete of the session (which locks it exclusively).
+    """
+    query = sa.select(S.c.expires_at).where(S.c.id == session_id,
+                                            _live(project_id, now))
+    if lock:
+        query = query.with_for_update(read=True)
+    expiry = conn.execute(query).scalar()
     if expiry is None:
         raise base.SessionNotFound(session_id)
     return expiry
@@ -108,16 +116,25 @@ class SessionStorage:
         """
         changesets = []
         with self.tx.write() as conn:
+            # Lock the session first: no member or candidate can be bound
+            # to it from now on (they take a share lock on it), so the
+            # groups read next are all the groups it holds.
+            found = conn.execute(sa.select(S.c.id).where(
+                S.c.id == session_id, S.c.project_id == project_id)
+                .with_for_update()).scalar()
             now = conn.execute(sa.select(clock.now())).scalar()
+            if found is None:
+                raise base.SessionNotFound(session_id)
             live_expiry(conn, project_id, session_id, now)
             group_ids = sorted(set(conn.execute(
                 sa.select(M.c.group_id).where(M.c.session_id == session_id)
                 .union(sa.select(C.c.group_id)
                        .where(C.c.session_id == session_id))).scalars()))
-            # Lock the groups in id order, as every writer does: no
-            # deadlock with a concurrent session delete.
             for group_id in group_ids:
-                changeset = self.changes_of(conn, group_id=group_id)
+                try:
+                    changeset = self.changes_of(conn, group_id=group_id)
+                except base.GroupNotFound:
+                    continue  # deleted meanwhile, its rows with it
                 # One instant for the whole release, in every group.
                 changeset.now = now
                 left = conn.execute(sa.select(M.c.id, M.c.member_id).where(

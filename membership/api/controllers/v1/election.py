@@ -44,6 +44,9 @@ def liveness(fields):
         raise errors.bad_request(
             "Give either 'ttl' or 'session', not both.")
     session = fields.get('session')
+    if session is not None and not types.SESSION_ID.fullmatch(session):
+        raise errors.bad_request(f"Session {session!r} does not exist or "
+                                 "has expired.", errors.SESSION_NOT_FOUND)
     ttl = None if session else members.checked_ttl(
         fields, method.conf().api.default_member_ttl)
     return ttl, session
@@ -69,7 +72,7 @@ class CandidateController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 2))
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST, min_version=(1, 2))
@@ -101,7 +104,7 @@ class CandidateController:
 
     @pecan.expose(generic=True, template='json')
     def heartbeat(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 2))
 
     @heartbeat.when(method='POST', template='json')
     @method.handler(policies.HEARTBEAT, min_version=(1, 2))
@@ -111,7 +114,7 @@ class CandidateController:
 
     @pecan.expose(generic=True, template='json', route='stand-down')
     def stand_down(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 2))
 
     @stand_down.when(method='POST', template='json')
     @method.handler(policies.STAND_DOWN, min_version=(1, 2))
@@ -133,16 +136,20 @@ class CandidatesController(base.Collection):
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 2))
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST, min_version=(1, 2))
     def get(self):
         listing.check_params(('limit', 'marker'))
+        marker = pecan.request.GET.get('marker')
+        if marker is not None and not types.NAME.fullmatch(marker):
+            raise errors.bad_request(f'Invalid marker {marker!r}.',
+                                     errors.INVALID_MARKER)
         page = storage.Page(
             limit=listing.integer('limit', 1, method.conf().api.max_limit,
                                   method.conf().api.max_limit),
-            marker=pecan.request.GET.get('marker'), sort_key='position')
+            marker=marker, sort_key='position')
         found = method.storage_api().list_candidates(
             method.project_id(), self.group, page)
         return {
@@ -163,7 +170,7 @@ class LeaderController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 2))
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LEADER, min_version=(1, 2))

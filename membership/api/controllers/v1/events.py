@@ -30,7 +30,7 @@ class EventsController:
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 1))
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST, min_version=(1, 1))
@@ -62,6 +62,13 @@ class EventsController:
                     '[api] max_waiters allows; retry, or poll with '
                     'timeout=0.', headers={'Retry-After': '1'})
             since = seen
+            group_id = found.group_id
             found = storage.events(project, self.group, since, limit, kinds)
+            if found.group_id != group_id:
+                # Deleted and created again while we waited: the
+                # revisions we knew belong to a group that is gone.
+                raise errors.APIError(
+                    404, errors.GROUP_NOT_FOUND,
+                    f"Group '{self.group}' was deleted while waiting.")
         return {'events': [view(event) for event in found.events],
                 'revision': found.revision}

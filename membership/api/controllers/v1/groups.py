@@ -84,7 +84,9 @@ class GroupController:
                 description = fields['description'] or ''
             metadata = group.metadata
             if 'metadata' in fields:
-                metadata = types.merge_patch(metadata, fields['metadata'])
+                patch = fields['metadata']
+                metadata = ({} if patch is None else
+                            types.merge_patch(metadata, patch))
                 types.check(types.GroupBody, {'metadata': metadata})
             return description, metadata
 

@@ -46,9 +46,16 @@ class SessionController:
     def __init__(self, session_id):
         self.session_id = session_id
 
+    def check_path(self):
+        # Not an id this service hands out: it does not exist.
+        if not types.SESSION_ID.fullmatch(self.session_id):
+            raise errors.APIError(404, errors.SESSION_NOT_FOUND,
+                                  f"Session {self.session_id!r} does not "
+                                  "exist or has expired.")
+
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 2))
 
     @index.when(method='GET', template='json')
     @method.handler(policies.SHOW, min_version=(1, 2))
@@ -66,7 +73,7 @@ class SessionController:
 
     @pecan.expose(generic=True, template='json')
     def heartbeat(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 2))
 
     @heartbeat.when(method='POST', template='json')
     @method.handler(policies.HEARTBEAT, min_version=(1, 2))
@@ -82,12 +89,12 @@ class SessionsController(base.Collection):
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
-        base.not_allowed(args)
+        base.not_allowed(args, (1, 2))
 
     @index.when(method='GET', template='json')
     @method.handler(policies.LIST, min_version=(1, 2))
     def get(self):
-        page = listing.page(SORT_KEYS)
+        page = listing.page(SORT_KEYS, marker_pattern=types.SESSION_ID)
         found = method.storage_api().list_sessions(method.project_id(), page)
         return {
             'sessions': [view(session) for session in found],
