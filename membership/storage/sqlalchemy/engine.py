@@ -9,7 +9,8 @@ whose REPEATABLE READ default would let a transaction read a snapshot
 older than the lock it holds and adds gap locks that deadlock inserts).
 
 A heartbeat is one UPDATE in one short transaction and never takes the
-group lock.
+group lock (a session-bound member's heartbeat is the member UPDATE,
+which matches nothing, then one UPDATE of its session).
 """
 import contextlib
 import functools
