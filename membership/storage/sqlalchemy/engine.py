@@ -148,16 +148,22 @@ class Transactions:
                 yield conn
 
 
+# What a database that stopped, restarted or dropped the connection can
+# raise, at any point of a transaction (the rollback included). Data,
+# integrity and programming errors are bugs, not outages: they stay 500.
+_OUTAGE = (sa_exc.OperationalError, sa_exc.InterfaceError,
+           sa_exc.InternalError, sa_exc.DisconnectionError,
+           sa_exc.TimeoutError, sa_exc.PendingRollbackError,
+           sa_exc.ResourceClosedError, db_exc.DBConnectionError)
+
+
 def _is_unavailable(error):
-    if isinstance(error, (db_exc.DBConnectionError, sa_exc.TimeoutError,
-                          sa_exc.DisconnectionError)):
+    if isinstance(error, _OUTAGE):
         return True
-    if isinstance(error, sa_exc.OperationalError):
-        return True
-    if isinstance(error, db_exc.DBError) and isinstance(
-            error.inner_exception, (sa_exc.OperationalError,
-                                    sa_exc.InterfaceError)):
-        return True
+    if isinstance(error, db_exc.DBError):
+        return isinstance(error.inner_exception, _OUTAGE)
+    if isinstance(error, sa_exc.DBAPIError):
+        return bool(error.connection_invalidated)
     return False
 
 
