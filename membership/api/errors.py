@@ -78,31 +78,31 @@ def body(status, code, detail, request_id):
     }]})
 
 
+# Storage errors and what a client sees of them (the message is the
+# storage error's own).
+_FROM_STORAGE = (
+    (storage.GroupNotFound, 404, GROUP_NOT_FOUND),
+    (storage.MemberNotFound, 404, MEMBER_NOT_FOUND),
+    (storage.GroupNotEmpty, 409, GROUP_NOT_EMPTY),
+    (storage.MarkerNotFound, 400, INVALID_MARKER),
+    (storage.RevisionCompacted, 410, REVISION_COMPACTED),
+    (storage.SessionNotFound, 404, SESSION_NOT_FOUND),
+    (storage.CandidateNotFound, 404, CANDIDATE_NOT_FOUND),
+    (storage.NotLeader, 409, NOT_LEADER),
+    (storage.NoLeader, 404, NO_LEADER),
+)
+
+
 def from_storage(error):
     """Map a storage exception to the APIError a client sees."""
-    if isinstance(error, storage.GroupNotFound):
-        return APIError(404, GROUP_NOT_FOUND, str(error))
-    if isinstance(error, storage.MemberNotFound):
-        return APIError(404, MEMBER_NOT_FOUND, str(error))
-    if isinstance(error, storage.GroupNotEmpty):
-        return APIError(409, GROUP_NOT_EMPTY, str(error))
     if isinstance(error, storage.PreconditionFailed):
         return APIError(412, PRECONDITION_FAILED,
                         f'Precondition failed: the resource {error.reason}.')
-    if isinstance(error, storage.MarkerNotFound):
-        return APIError(400, INVALID_MARKER, str(error))
-    if isinstance(error, storage.RevisionCompacted):
-        return APIError(410, REVISION_COMPACTED, str(error))
-    if isinstance(error, storage.SessionNotFound):
-        return APIError(404, SESSION_NOT_FOUND, str(error))
-    if isinstance(error, storage.CandidateNotFound):
-        return APIError(404, CANDIDATE_NOT_FOUND, str(error))
-    if isinstance(error, storage.NotLeader):
-        return APIError(409, NOT_LEADER, str(error))
-    if isinstance(error, storage.NoLeader):
-        return APIError(404, NO_LEADER, str(error))
     if isinstance(error, storage.StorageUnavailable):
         return APIError(503, STORAGE_UNAVAILABLE,
                         'The database is unavailable; retry later.',
                         headers={'Retry-After': '1'})
-    return None
+    for kind, status, code in _FROM_STORAGE:
+        if isinstance(error, kind):
+            return APIError(status, code, str(error))
+    raise error  # unmapped: a bug, answered 500 and logged

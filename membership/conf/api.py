@@ -10,7 +10,10 @@ OPTS = [
                help='Worker processes started by membership-api.'),
     cfg.IntOpt('threads', default=32, min=1,
                help='Threads per worker process of membership-api. Each '
-                    'request, a waiting long-poll included, holds one.'),
+                    'request, a waiting long-poll included, holds one. '
+                    'It also caps the database connections a process '
+                    'pools: under Apache mod_wsgi set it to the '
+                    'WSGIDaemonProcess threads.'),
     cfg.StrOpt('public_endpoint',
                help='Base URL used in links (e.g. https://api.example.com/'
                     'membership). When unset, links are built from the '

@@ -3,6 +3,7 @@ import pecan
 from pecan import routing
 
 from membership.api import method
+from membership.api import types
 
 
 class Collection:
@@ -21,6 +22,16 @@ class Collection:
             return self.index, []
         return routing.lookup_controller(self.item(args[0]), args[1:],
                                          request)
+
+
+class GroupScoped:
+    """A controller below /v1/groups/{name}: it checks the name first."""
+
+    def __init__(self, group):
+        self.group = group
+
+    def check_path(self):
+        types.check_name('group name', self.group)
 
 
 def not_allowed(remainder=(), min_version=None):

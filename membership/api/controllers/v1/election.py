@@ -123,16 +123,10 @@ class CandidateController:
                                         self.candidate_id)
 
 
-class CandidatesController(base.Collection):
-
-    def __init__(self, group):
-        self.group = group
+class CandidatesController(base.GroupScoped, base.Collection):
 
     def item(self, candidate_id):
         return CandidateController(self.group, candidate_id)
-
-    def check_path(self):
-        types.check_name('group name', self.group)
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
@@ -160,13 +154,7 @@ class CandidatesController(base.Collection):
         }
 
 
-class LeaderController:
-
-    def __init__(self, group):
-        self.group = group
-
-    def check_path(self):
-        types.check_name('group name', self.group)
+class LeaderController(base.GroupScoped):
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):

@@ -8,7 +8,6 @@ from membership.api import errors
 from membership.api import listing
 from membership.api import method
 from membership.api import timeutils
-from membership.api import types
 from membership.api import watch
 from membership.policies import events as policies
 
@@ -20,13 +19,7 @@ def view(event):
             'member_id': event.member_id, 'at': timeutils.iso(event.at)}
 
 
-class EventsController:
-
-    def __init__(self, group):
-        self.group = group
-
-    def check_path(self):
-        types.check_name('group name', self.group)
+class EventsController(base.GroupScoped):
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):

@@ -126,16 +126,10 @@ class MemberController:
                                        self.member_id)
 
 
-class MembersController(base.Collection):
-
-    def __init__(self, group):
-        self.group = group
+class MembersController(base.GroupScoped, base.Collection):
 
     def item(self, member_id):
         return MemberController(self.group, member_id)
-
-    def check_path(self):
-        types.check_name('group name', self.group)
 
     @pecan.expose(generic=True, template='json')
     def index(self, *args, **kwargs):
