@@ -117,3 +117,38 @@ tail_log() {
     tail -n 30 "$1" >&2 || true
     printf '%s: ---\n' "$PROG" >&2
 }
+
+# ready URL: the last words of a start: how to stop, and the URL on stdout.
+ready() {
+    log "stop with: $SELF stop $D"
+    echo "$1"
+}
+
+# terminate PID SIGNAL SECONDS [group]: send SIGNAL, wait up to SECONDS for
+# PID to exit, then SIGKILL it (and its process group with "group").
+terminate() {
+    local pid=$1 signal=$2 seconds=$3
+    kill "-$signal" "$pid" 2>/dev/null || true
+    if ! wait_gone "$pid" "$seconds"; then
+        log "pid $pid still alive after $seconds s; SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+        if [ "${4:-}" = group ]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+        wait_gone "$pid" 10 || die "pid $pid still alive"
+    fi
+}
+
+# dispatch "$@": the command line every server script takes,
+#   start DIR PORT | stop DIR
+# sets D (absolute) and PORT, then calls the script's start or stop.  With
+# FROM_ROOT=1 it runs them from / (servers that drop privileges may not be
+# able to read the caller's directory).
+dispatch() {
+    [ $# -ge 2 ] || die "$USAGE"
+    D=$(readlink -m "$2")
+    if [ "${FROM_ROOT:-}" = 1 ]; then cd /; fi
+    case "$1" in
+        start) [ $# -eq 3 ] || die "$USAGE"; PORT=$3; check_port "$PORT"; start ;;
+        stop)  [ $# -eq 2 ] || die "$USAGE"; stop ;;
+        *) die "$USAGE" ;;
+    esac
+}

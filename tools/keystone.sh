@@ -327,33 +327,19 @@ start() {
         serve
     fi
     provision
-    log "start took $(since "$t0") s; stop with: $SELF stop $D"
-    echo "http://127.0.0.1:$PORT/v3"
+    log "start took $(since "$t0") s"
+    ready "http://127.0.0.1:$PORT/v3"
 }
 
 stop() {
     local pid t0
     t0=$(now)
-    if ! pid=$(ks_pid); then
-        log "not running (no live gunicorn for $D)"
-        return 0
-    fi
-    kill -TERM "$pid" 2>/dev/null || true      # graceful; --graceful-timeout 5
-    if ! wait_gone "$pid" 20; then
-        log "pid $pid still alive after 20 s; SIGKILL to its process group"
-        kill -KILL -- "-$pid" 2>/dev/null || true
-        wait_gone "$pid" 10 || die "pid $pid still alive"
-    fi
+    pid=$(ks_pid) || { log "not running (no live gunicorn for $D)"; return 0; }
+    terminate "$pid" TERM 20 group   # graceful; --graceful-timeout 5
     # Workers share the master's process group (setsid); none should remain.
     kill -KILL -- "-$pid" 2>/dev/null || true
     rm -f "$D/keystone.pid"
     log "stopped keystone pid $pid ($D) in $(since "$t0") s"
 }
 
-[ $# -ge 2 ] || die "$USAGE"
-D=$(readlink -m "$2")
-case "$1" in
-    start) [ $# -eq 3 ] || die "$USAGE"; PORT=$3; check_port "$PORT"; start ;;
-    stop)  [ $# -eq 2 ] || die "$USAGE"; stop ;;
-    *) die "$USAGE" ;;
-esac
+dispatch "$@"

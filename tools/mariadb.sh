@@ -102,33 +102,17 @@ SQL
     mariadb --no-defaults -h 127.0.0.1 -P "$PORT" --connect-timeout=5 -umembership -psecret \
         -e 'SELECT 1' membership >/dev/null || die "cannot log in as membership over TCP"
     log "users membership@'%'/'localhost' (ALL ON *.*) and database membership ready ($(since "$t") s); start took $(since "$t0") s"
-    log "stop with: $SELF stop $D"
-    echo "mysql+pymysql://membership:secret@127.0.0.1:$PORT/membership?charset=utf8mb4"
+    ready "mysql+pymysql://membership:secret@127.0.0.1:$PORT/membership?charset=utf8mb4"
 }
 
 stop() {
     local pid t0
     t0=$(now)
-    if ! pid=$(db_pid); then
-        log "not running (no live mariadbd for $D)"
-        return 0
-    fi
+    pid=$(db_pid) || { log "not running (no live mariadbd for $D)"; return 0; }
     # SIGTERM is a normal shutdown, like `mariadb-admin shutdown`; that one
     # polls in 1 s steps, waiting on the PID here is quicker.
-    kill -TERM "$pid" 2>/dev/null || true
-    if ! wait_gone "$pid" 60; then
-        log "pid $pid still alive after 60 s; SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-        wait_gone "$pid" 10 || die "pid $pid still alive"
-    fi
+    terminate "$pid" TERM 60
     log "stopped MariaDB pid $pid ($D) in $(since "$t0") s"
 }
 
-[ $# -ge 2 ] || die "$USAGE"
-D=$(readlink -m "$2")
-cd /
-case "$1" in
-    start) [ $# -eq 3 ] || die "$USAGE"; PORT=$3; check_port "$PORT"; start ;;
-    stop)  [ $# -eq 2 ] || die "$USAGE"; stop ;;
-    *) die "$USAGE" ;;
-esac
+FROM_ROOT=1 dispatch "$@"

@@ -79,17 +79,13 @@ SQL
     PGPASSWORD=secret PGCONNECT_TIMEOUT=5 psql -X -q -h 127.0.0.1 -p "$PORT" -U membership \
         -d membership -tAc 'SELECT 1' >/dev/null || die "cannot log in as membership over TCP"
     log "role membership (CREATEDB) and database membership ready ($(since "$t") s); start took $(since "$t0") s"
-    log "stop with: $SELF stop $D"
-    echo "postgresql+psycopg2://membership:secret@127.0.0.1:$PORT/membership"
+    ready "postgresql+psycopg2://membership:secret@127.0.0.1:$PORT/membership"
 }
 
 stop() {
     local pid t0
     t0=$(now)
-    if ! pid=$(pg_pid); then
-        log "not running (no live postmaster for $D/data)"
-        return 0
-    fi
+    pid=$(pg_pid) || { log "not running (no live postmaster for $D/data)"; return 0; }
     require_root
     if ! as_pg "$PGBIN/pg_ctl" -D "$D/data" -m fast -w -t 30 stop >/dev/null 2>&1; then
         log "pg_ctl stop failed; sending SIGQUIT to pid $pid"
@@ -100,11 +96,5 @@ stop() {
     log "stopped PostgreSQL pid $pid ($D) in $(since "$t0") s"
 }
 
-[ $# -ge 2 ] || die "$USAGE"
-D=$(readlink -m "$2")
-cd /   # initdb/pg_ctl run as postgres, who may not be able to read the caller's cwd
-case "$1" in
-    start) [ $# -eq 3 ] || die "$USAGE"; PORT=$3; check_port "$PORT"; start ;;
-    stop)  [ $# -eq 2 ] || die "$USAGE"; stop ;;
-    *) die "$USAGE" ;;
-esac
+# initdb/pg_ctl run as postgres, who may not be able to read the caller's cwd.
+FROM_ROOT=1 dispatch "$@"

@@ -10,7 +10,7 @@
 # over its own SQLite database:
 #   main       2 processes x 8 threads, noauth   -> MEMBERSHIP_TEST_URL
 #   short      [api] max_limit=3 (lists.yaml)    -> MEMBERSHIP_TEST_URL_SHORT
-#   retention  [api] event_retention=1           -> MEMBERSHIP_TEST_URL_RETENTION
+#   retention  [storage] event_retention=1         -> MEMBERSHIP_TEST_URL_RETENTION
 #   keystone   auth_strategy=keystone, 1 process, on MEMBERSHIP_TEST_API_PORT,
 #              when run inside tools/with-keystone.sh
 #                                                -> MEMBERSHIP_TEST_KEYSTONE_API_URL
@@ -62,7 +62,7 @@ CONF
 }
 site_conf main $'[api]\nmax_waiters = 6'
 site_conf short $'[api]\nmax_limit = 3\nmax_member_ttl = 100\ndefault_member_ttl = 30'
-site_conf retention $'[api]\nevent_retention = 1'
+site_conf retention $'[storage]\nevent_retention = 1'
 main=$(free_port); short=$(free_port); retention=$(free_port)
 sites=("main:$main:$dir/main.conf:2" "short:$short:$dir/short.conf:1"
        "retention:$retention:$dir/retention.conf:1")

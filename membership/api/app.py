@@ -13,14 +13,11 @@ import uuid
 from keystonemiddleware import auth_token
 from oslo_utils import importutils
 from paste import deploy
-import pecan
 
-from membership.api import hooks
-from membership.api import method
-from membership.api import pecan_speedup
-from membership.api import watch
+from membership.api import routing
 from membership import policy
 from membership import storage
+from membership import watch
 
 LOG = logging.getLogger(__name__)
 
@@ -34,12 +31,13 @@ class Services:
 
     def __init__(self, conf, storage_=None):
         self.conf = conf
-        self.storage = storage_ or storage.get_storage(conf)
+        # A process never needs more connections than it has threads.
+        self.storage = storage_ or storage.get_storage(
+            conf, max_connections=conf.api.threads)
         self.enforcer = policy.Authorizer(conf)
         self.watcher = watch.Watcher(self.storage,
                                      conf.api.watch_poll_interval,
                                      conf.api.max_waiters)
-        self.storage.add_listener(self.watcher.notify)
 
 
 def paste_config_path(conf):
@@ -90,36 +88,9 @@ def _check_keystone_authtoken(conf):
             'auth_strategy = noauth for development.' % ', '.join(missing))
 
 
-class BodyShield:
-    """Keep request bodies away from pecan.
-
-    pecan turns JSON and form bodies into controller arguments before any
-    handler runs: a second parse of every body, and uncaught errors (a
-    500) for odd ones (an unknown charset, deep nesting, a multipart body
-    without a boundary). Handlers parse bodies themselves
-    (``method.body``), so pecan is not told their media type.
-    """
-
-    def __init__(self, application):
-        self.application = application
-
-    def __call__(self, environ, start_response):
-        if 'CONTENT_TYPE' in environ:
-            environ[method.CONTENT_TYPE] = environ.pop('CONTENT_TYPE')
-        return self.application(environ, start_response)
-
-
 def setup_app(services):
     from membership.api.controllers import root
-    pecan_speedup.install()
-    return BodyShield(pecan.make_app(
-        root.RootController(),
-        hooks=[hooks.ServiceHook(services)],
-        # Names such as "db.json" are names, not content types.
-        guess_content_type_from_ext=False,
-        force_canonical=False,
-        logging=False,
-        debug=False))
+    return routing.App(root.RootController(), services)
 
 
 def _services(global_conf):

@@ -6,7 +6,7 @@ document them in api-ref/source/errors.inc.
 import http.client
 import json
 
-from membership.storage import base as storage
+from membership.storage import exceptions as storage
 
 # Routing, protocol and validation.
 NOT_FOUND = 'membership.not_found'
@@ -76,6 +76,18 @@ def body(status, code, detail, request_id):
         'detail': detail,
         'links': [],
     }]})
+
+
+def respond(environ, start_response, status, code, detail, headers=()):
+    """Answer a WSGI request with an API-WG error (for filters)."""
+    environ[FORMATTED] = True
+    data = body(status, code, detail,
+                environ.get('openstack.request_id')).encode()
+    start_response('%d %s' % (status, http.client.responses.get(
+        status, 'Error')), [('Content-Type', 'application/json'),
+                            ('Content-Length', str(len(data)))] +
+        list(headers))
+    return [data]
 
 
 # Storage errors and what a client sees of them (the message is the

@@ -1,24 +1,21 @@
 """Query parameters of lists, and their ``next`` links."""
 import urllib.parse
 
-import pecan
-
 from membership.api import errors
-from membership.api import method
 from membership.api import types
-from membership.storage import base as storage
+from membership.storage import records
 
 PARAMS = ('limit', 'marker', 'sort_key', 'sort_dir')
 
 
-def page(sort_keys, extra=(), marker_pattern=types.NAME):
+def page(call, sort_keys, marker_pattern=types.NAME, sortable=True):
     """The validated Page of this request; ``sort_keys[0]`` is the
-    default. ``extra`` names other query parameters the route accepts.
+    default (the only one when not ``sortable``).
     """
-    query = pecan.request.GET
-    check_params(PARAMS + tuple(extra))
-    max_limit = method.conf().api.max_limit
-    limit = integer('limit', 1, max_limit, max_limit)
+    query = call.query
+    check_params(call, PARAMS if sortable else ('limit', 'marker'))
+    max_limit = call.conf.api.max_limit
+    limit = integer(call, 'limit', 1, max_limit, max_limit)
     sort_key = query.get('sort_key', sort_keys[0])
     if sort_key not in sort_keys:
         raise errors.bad_request(
@@ -33,13 +30,13 @@ def page(sort_keys, extra=(), marker_pattern=types.NAME):
     if marker is not None and not marker_pattern.fullmatch(marker):
         raise errors.bad_request(f'Invalid marker {marker!r}.',
                                  errors.INVALID_MARKER)
-    return storage.Page(limit=limit, marker=marker, sort_key=sort_key,
+    return records.Page(limit=limit, marker=marker, sort_key=sort_key,
                         sort_dir=sort_dir)
 
 
-def check_params(allowed):
+def check_params(call, allowed):
     """Refuse unknown and repeated query parameters."""
-    query = pecan.request.GET
+    query = call.query
     unknown = sorted(set(query) - set(allowed))
     if unknown:
         raise errors.bad_request(
@@ -52,8 +49,8 @@ def check_params(allowed):
                 errors.INVALID_QUERY)
 
 
-def integer(name, low, high, default):
-    value = pecan.request.GET.get(name)
+def integer(call, name, low, high, default):
+    value = call.query.get(name)
     if value is None:
         return default
     try:
@@ -68,11 +65,14 @@ def integer(name, low, high, default):
     return number
 
 
-def links(page_, items, last_marker, url):
-    """``next`` when the page is full, with the same query."""
-    if len(items) < page_.limit or not items:
-        return []
-    query = dict(pecan.request.GET)
-    query['marker'] = last_marker
-    query = urllib.parse.urlencode(sorted(query.items()))
-    return [{'rel': 'next', 'href': url + '?' + query}]
+def document(call, key, items, view, marker_of, url, page_):
+    """A list's body: its items and, when the page is full, a ``next``
+    link with the same query.
+    """
+    links = []
+    if items and len(items) >= page_.limit:
+        query = dict(call.query)
+        query['marker'] = marker_of(items[-1])
+        links.append({'rel': 'next', 'href': url + '?' + urllib.parse.
+                      urlencode(sorted(query.items()))})
+    return {key: [view(call, item) for item in items], 'links': links}

@@ -16,6 +16,11 @@ VERSIONS = [
 MIN_VERSION = tuple(int(p) for p in VERSIONS[0].split('.'))
 MAX_VERSION = tuple(int(p) for p in VERSIONS[-1].split('.'))
 
+# What each version brought, by name: controllers gate on these.
+EVENTS = (1, 1)
+SESSIONS = (1, 2)
+ELECTION = (1, 2)
+
 
 class InvalidVersion(ValueError):
     """The header is malformed."""

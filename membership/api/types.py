@@ -5,7 +5,6 @@ WSME's own types cannot say "any JSON" and convert loosely (``true`` and
 parsed here rather than by ``wsexpose`` so every failure leaves as an
 API-WG 400 naming the field, never as WSME's fault body.
 """
-import json
 import re
 
 from wsme import exc as wsme_exc
@@ -14,17 +13,12 @@ from wsme.rest import json as wsme_json
 from wsme import types as wtypes
 
 from membership.api import errors
+from membership import canonical_json
 
 NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}$')
 SESSION_ID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
                         r'[0-9a-f]{12}$')
 MAX_DOCUMENT = 16 * 1024
-
-
-def serialized(value):
-    """The stored form of a JSON document: compact, keys sorted."""
-    return json.dumps(value, separators=(',', ':'), sort_keys=True,
-                      allow_nan=False)
 
 
 def storable(value):
@@ -53,7 +47,7 @@ class JsonValue(wtypes.UserType):
 
     def validate(self, value):
         storable(value)
-        if len(serialized(value).encode()) > MAX_DOCUMENT:
+        if len(canonical_json.dumps(value).encode()) > MAX_DOCUMENT:
             raise ValueError(f'must be at most {MAX_DOCUMENT} bytes once '
                              'serialized')
         return value
@@ -167,3 +161,15 @@ def merge_patch(target, patch):
         else:
             result[key] = merge_patch(result.get(key), value)
     return result
+
+
+def patched(wstype, name, current, fields):
+    """Field ``name`` of a resource after a merge-patch body ``fields``:
+    unchanged when absent, emptied by null, else merged and checked.
+    """
+    if name not in fields:
+        return current
+    patch = fields[name]
+    value = {} if patch is None else merge_patch(current, patch)
+    check(wstype, {name: value})
+    return value

@@ -26,9 +26,6 @@ OPTS = [
                help='TTL in seconds of a member or session that gives none.'),
     cfg.IntOpt('max_member_ttl', default=3600, min=1,
                help='Largest TTL in seconds a member or session may ask for.'),
-    cfg.IntOpt('event_retention', default=3600, min=1,
-               help='Seconds a group event is kept. A watcher asking for '
-                    'older revisions gets 410 and must list again.'),
     cfg.IntOpt('max_long_poll_timeout', default=60, min=0, max=3600,
                help='Largest timeout, in seconds, an events request may '
                     'wait.'),
@@ -44,10 +41,6 @@ OPTS = [
                       'by other processes (one query for all the groups '
                       'it watches). It bounds the cross-process wake-up '
                       'latency and the delay of expired events.'),
-    cfg.FloatOpt('storage_timeout', default=10.0, min=0.1,
-                 help='Seconds a request waits for the database (a pooled '
-                      'connection, a lock or a reconnect) before it answers '
-                      '503 membership.storage_unavailable.'),
 ]
 
 

@@ -1,7 +1,11 @@
-"""Storage: the domain interface the API speaks, and its SQL driver."""
+"""Storage: the contract the API speaks (``base``), and its SQL driver."""
 
 
-def get_storage(conf):
-    """Return the storage driver for ``conf``, built once per process."""
+def get_storage(conf, max_connections=None):
+    """The storage driver for ``conf``, built once per process.
+
+    ``max_connections`` caps the pooled database connections (a process
+    never needs more than it has threads).
+    """
     from membership.storage.sqlalchemy import api
-    return api.Storage(conf)
+    return api.Storage(conf, max_connections)

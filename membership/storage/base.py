@@ -1,205 +1,179 @@
-"""The storage interface in domain terms: records, conditions, errors.
+"""The storage contract: every operation the API may ask of a driver.
 
-Controllers speak only this module. Times are integer microseconds since
-the epoch (UTC) as the database's clock gave them; the API layer renders
-them.
+A driver subclasses :class:`Storage` and implements each method; the
+API speaks only this page, the records of ``records`` and the errors of
+``exceptions``. Each operation is one transaction; every judgement of
+liveness compares with the database's clock inside it, so all API
+processes over one database agree at every instant.
+
+Reads never write, but for one documented step: :meth:`settle`, which
+reads that tell a group's revision or leader (``get_group``,
+``list_groups``, ``events``, ``get_leader``) take first, so that the
+revision they report already counts the expiries that came due.
+
+Every write method raises ``StorageUnavailable`` when the database
+cannot be reached in time, and the ``*NotFound`` error of what it
+names.
 """
-import dataclasses
+import abc
 
 
-@dataclasses.dataclass(frozen=True)
-class Group:
-    name: str
-    project_id: str
-    description: str
-    metadata: dict
-    member_count: int
-    revision: int
-    created_at: int
-    updated_at: int
-    etag: str
+class Storage(abc.ABC):
 
+    # Lifecycle and change notification.
 
-@dataclasses.dataclass(frozen=True)
-class Member:
-    group: str
-    id: str
-    capabilities: object
-    ttl: int | None
-    session: str | None
-    joined_at: int
-    updated_at: int
-    heartbeat_at: int
-    expires_at: int | None
-    etag: str
+    @abc.abstractmethod
+    def dispose(self):
+        """Close every pooled connection (the process is stopping)."""
 
-
-@dataclasses.dataclass(frozen=True)
-class Session:
-    id: str
-    project_id: str
-    ttl: int
-    created_at: int
-    heartbeat_at: int
-    expires_at: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Candidate:
-    group: str
-    id: str
-    leader: bool
-    ttl: int | None
-    session: str | None
-    entered_at: int
-    heartbeat_at: int
-    expires_at: int | None
-
-
-@dataclasses.dataclass(frozen=True)
-class Leader:
-    group: str
-    id: str
-    term: int
-    elected_at: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Event:
-    revision: int
-    type: str
-    member_id: str
-    at: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Events:
-    """Events after a revision, and where the group stands."""
-    group_id: int
-    events: list
-    revision: int
-
-
-@dataclasses.dataclass(frozen=True)
-class WatchState:
-    """What a long-poll needs to know of a group, polled cheaply."""
-    revision: int
-    expiry_due: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class Conditions:
-    """RFC 9110 preconditions of a write, checked inside its transaction.
-
-    Each is None (header absent) or the tuple of entity tags the header
-    lists, ``'*'`` included. If-Match compares strongly (a weak tag never
-    matches); If-None-Match weakly (the API strips ``W/``).
-    """
-    if_match: tuple | None = None
-    if_none_match: tuple | None = None
-
-    @property
-    def create_only(self):
-        return self.if_none_match is not None and '*' in self.if_none_match
-
-    def check(self, etag):
-        """Raise PreconditionFailed unless a resource whose entity tag is
-        ``etag`` (None: it does not exist) may be written.
+    @abc.abstractmethod
+    def subscribe(self, callback):
+        """Call ``callback(group_id, revision)`` after every change this
+        process commits to a group (so its waiters wake at once).
         """
-        if etag is None:
-            if self.if_match is not None:
-                raise PreconditionFailed('does not exist')
-            return
-        if self.if_none_match is not None and (
-                '*' in self.if_none_match or etag in self.if_none_match):
-            raise PreconditionFailed('already exists')
-        if self.if_match is not None and '*' not in self.if_match \
-                and etag not in self.if_match:
-            raise PreconditionFailed('has changed')
 
+    # Groups.
 
-NO_CONDITIONS = Conditions()
+    @abc.abstractmethod
+    def get_group(self, project_id, name):
+        """The Group, settled first."""
 
+    @abc.abstractmethod
+    def list_groups(self, project_id, page):
+        """A page (records.Page) of the project's groups, settled."""
 
-@dataclasses.dataclass(frozen=True)
-class Page:
-    """What a list asks for, already validated by the API."""
-    limit: int
-    marker: str | None = None
-    sort_key: str = 'name'
-    sort_dir: str = 'asc'
+    @abc.abstractmethod
+    def put_group(self, project_id, name, description, metadata,
+                  conditions):
+        """Create the group, or replace its description and metadata
+        under ``conditions`` (records.Conditions). ``(group, created)``.
+        """
 
+    @abc.abstractmethod
+    def update_group(self, project_id, name, patch, conditions):
+        """Apply ``patch(group) -> (description, metadata)`` atomically.
+        """
 
-class StorageError(Exception):
-    """Base of every error the storage raises on purpose."""
+    @abc.abstractmethod
+    def delete_group(self, project_id, name, conditions):
+        """Delete a group without live members (else GroupNotEmpty),
+        its events and candidacies with it.
+        """
 
+    # Members.
 
-class GroupNotFound(StorageError):
-    def __init__(self, name):
-        super().__init__(f"Group '{name}' does not exist.")
-        self.name = name
+    @abc.abstractmethod
+    def get_member(self, project_id, group, member_id):
+        """The live Member, or MemberNotFound."""
 
+    @abc.abstractmethod
+    def list_members(self, project_id, group, page):
+        """A page of the group's live members."""
 
-class MemberNotFound(StorageError):
-    def __init__(self, group, member_id):
-        super().__init__(
-            f"Member '{member_id}' is not a live member of group '{group}'.")
-        self.group = group
-        self.member_id = member_id
+    @abc.abstractmethod
+    def put_member(self, project_id, group, member_id, capabilities, ttl,
+                   conditions, session_id=None):
+        """Join, or replace a live member's capabilities and liveness: a
+        ttl (None: never expires), or a session (then ``ttl`` is
+        ignored; SessionNotFound if it is not live). ``(member, joined)``.
+        """
 
+    @abc.abstractmethod
+    def update_member(self, project_id, group, member_id, patch,
+                      conditions):
+        """Apply ``patch(member) -> (capabilities, ttl)`` atomically; a
+        new ttl replaces a session.
+        """
 
-class GroupNotEmpty(StorageError):
-    def __init__(self, name, count):
-        super().__init__(
-            f"Group '{name}' still has {count} live member(s).")
-        self.name = name
+    @abc.abstractmethod
+    def leave(self, project_id, group, member_id, conditions):
+        """Remove a live member (a ``left`` event)."""
 
+    @abc.abstractmethod
+    def heartbeat(self, project_id, group, member_id):
+        """Push a live member's expiry (or its session's) to now + ttl:
+        one short transaction, never the group's lock.
+        """
 
-class PreconditionFailed(StorageError):
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
+    # Events.
 
+    @abc.abstractmethod
+    def events(self, project_id, group, since, limit, types=None):
+        """records.Events after revision ``since`` (None: the current
+        one), oldest first, at most ``limit``, of ``types`` only (None:
+        all); RevisionCompacted when ``since`` is older than retention.
+        """
 
-class MarkerNotFound(StorageError):
-    def __init__(self, marker):
-        super().__init__(f"Marker '{marker}' does not name an item of this "
-                         "list.")
-        self.marker = marker
+    @abc.abstractmethod
+    def watch_states(self, group_ids):
+        """``{group_id: records.WatchState}`` of the groups, in one
+        cheap query; a deleted group is absent.
+        """
 
+    @abc.abstractmethod
+    def settle(self, group_id):
+        """Record the group's due expiries (``expired`` events, the
+        leadership they hand on) now, in a transaction of their own.
+        A group deleted meanwhile has nothing to record.
+        """
 
-class StorageUnavailable(StorageError):
-    """The database cannot be reached or did not answer in time."""
+    # Sessions.
 
+    @abc.abstractmethod
+    def create_session(self, project_id, ttl):
+        """A new live Session of ``ttl`` seconds."""
 
-class SessionNotFound(StorageError):
-    def __init__(self, session_id):
-        super().__init__(f"Session '{session_id}' does not exist or has "
-                         "expired.")
-        self.session_id = session_id
+    @abc.abstractmethod
+    def get_session(self, project_id, session_id):
+        """The live Session, or SessionNotFound."""
 
+    @abc.abstractmethod
+    def list_sessions(self, project_id, page):
+        """A page of the project's live sessions."""
 
-class CandidateNotFound(StorageError):
-    def __init__(self, group, candidate_id):
-        super().__init__(f"Candidate '{candidate_id}' is not a live "
-                         f"candidate of group '{group}'.")
+    @abc.abstractmethod
+    def heartbeat_session(self, project_id, session_id):
+        """Push a live session's expiry to now + ttl: one UPDATE."""
 
+    @abc.abstractmethod
+    def delete_session(self, project_id, session_id):
+        """End the session and, in the same transaction, every
+        membership (``left``) and candidacy it holds, in every group.
+        """
 
-class NotLeader(StorageError):
-    def __init__(self, group, candidate_id):
-        super().__init__(f"Candidate '{candidate_id}' is not the leader of "
-                         f"group '{group}'.")
+    # Leader election.
 
+    @abc.abstractmethod
+    def put_candidate(self, project_id, group, candidate_id, ttl,
+                      session_id=None):
+        """Enter the election, or refresh a candidacy's liveness (its
+        place in the queue kept). ``(candidate, entered)``.
+        """
 
-class NoLeader(StorageError):
-    def __init__(self, group):
-        super().__init__(f"Group '{group}' has no live candidate, so no "
-                         "leader.")
+    @abc.abstractmethod
+    def get_candidate(self, project_id, group, candidate_id):
+        """The live Candidate, or CandidateNotFound."""
 
+    @abc.abstractmethod
+    def list_candidates(self, project_id, group, page):
+        """A page of the live candidates, in queue order."""
 
-class RevisionCompacted(StorageError):
-    def __init__(self, since, oldest):
-        super().__init__(
-            f"Events up to revision {oldest} were purged (retention); "
-            f"revision {since} is too old: list the members again and "
-            f"watch from the group's current revision.")
+    @abc.abstractmethod
+    def withdraw(self, project_id, group, candidate_id):
+        """Leave the election; a leader hands on at once."""
+
+    @abc.abstractmethod
+    def stand_down(self, project_id, group, candidate_id):
+        """The leader goes to the back of the queue (NotLeader if it is
+        not the leader); the next leads.
+        """
+
+    @abc.abstractmethod
+    def heartbeat_candidate(self, project_id, group, candidate_id):
+        """Push a live candidacy's expiry (or its session's) forward."""
+
+    @abc.abstractmethod
+    def get_leader(self, project_id, group):
+        """The Leader as of now, settled first; NoLeader without live
+        candidates.
+        """

@@ -36,7 +36,7 @@ class OutageTest(unittest.TestCase):
         self.addCleanup(self.database.drop)
         self.servers = apiservers.ApiServers(
             PROCESSES, connection=self.database.url,
-            extra=f'storage_timeout = {STORAGE_TIMEOUT}').start()
+            sections=f'[storage]\ntimeout = {STORAGE_TIMEOUT}').start()
         self.addCleanup(self.servers.stop)
         self.project = uuid.uuid4().hex
         requests.put(self.servers.urls[0] + '/v1/groups/outage',

@@ -81,7 +81,6 @@ class APIFixture(fixture.GabbiFixture):
             overrides.setdefault('database', {})['connection'] = \
                 self.database.url
         self.conf = make_conf(self.tmp.name, **overrides)
-        self.applied = overrides
         migration.upgrade(self.conf)
         self.services = app.Services(self.conf)
         _CURRENT['app'] = app.load_app(self.conf, self.services)
@@ -94,13 +93,6 @@ class APIFixture(fixture.GabbiFixture):
         if live_url():
             return
         self.services.storage.dispose()
-        # oslo.config copies an OptGroup shallowly on registration, so every
-        # ConfigOpts of the process shares the options of [api] and
-        # [database], overrides included: undo ours, or the next YAML file
-        # in this process runs with them (e.g. ShortLimitsFixture's limits).
-        for group, values in self.applied.items():
-            for name in values:
-                self.conf.clear_override(name, group=group)
         if self.database:
             self.database.drop()
         self.tmp.cleanup()
@@ -117,5 +109,5 @@ class ShortLimitsFixture(APIFixture):
 class RetentionFixture(APIFixture):
     """Events kept 1 s, so a watcher's old revision gets 410 soon."""
 
-    overrides = {'api': {'event_retention': 1}}
+    overrides = {'storage': {'event_retention': 1}}
     live_variable = 'MEMBERSHIP_TEST_URL_RETENTION'

@@ -5,6 +5,7 @@ import testtools
 
 from membership.api import errors
 from membership.api import types
+from membership import canonical_json
 
 
 class CheckGroupBodyTest(testtools.TestCase):
@@ -68,7 +69,7 @@ class CheckGroupBodyTest(testtools.TestCase):
         # {"k":"xxx…"} is 8 bytes plus the string once serialized.
         fits = {'k': 'x' * (types.MAX_DOCUMENT - 8)}
         self.assertEqual(types.MAX_DOCUMENT,
-                         len(types.serialized(fits).encode()))
+                         len(canonical_json.dumps(fits).encode()))
         self.assertEqual({'metadata': fits},
                          types.check(types.GroupBody, {'metadata': fits}))
         too_big = {'k': 'x' * (types.MAX_DOCUMENT - 7)}
@@ -236,8 +237,11 @@ class MergePatchTest(testtools.TestCase):
                                                 'd': [], 'e': {}}))
 
 
-class SerializedTest(testtools.TestCase):
+class CanonicalJsonTest(testtools.TestCase):
 
     def test_compact_and_sorted(self):
         self.assertEqual('{"a":[1,2],"b":{"c":null}}',
-                         types.serialized({'b': {'c': None}, 'a': [1, 2]}))
+                         canonical_json.dumps({'b': {'c': None}, 'a': [1, 2]}))
+
+    def test_non_finite_numbers_are_refused(self):
+        self.assertRaises(ValueError, canonical_json.dumps, float('nan'))

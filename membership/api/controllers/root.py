@@ -1,46 +1,48 @@
 """Version discovery: ``GET /`` and ``GET /v1/``, no token needed."""
-import pecan
-
-from membership.api.controllers import base
-from membership.api.controllers import v1
+from membership.api.controllers.v1 import groups
+from membership.api.controllers.v1 import sessions
 from membership.api import method
 from membership.api import microversion
 
 UPDATED = '2026-11-26T00:00:00Z'
 
 
-def version_document():
+def version_document(call):
     return {
         'id': 'v1', 'status': 'CURRENT',
         'min_version': microversion.text(microversion.MIN_VERSION),
         'max_version': microversion.text(microversion.MAX_VERSION),
         'updated': UPDATED,
-        'links': [{'rel': 'self', 'href': method.base_url() + '/v1/'}],
+        'links': [{'rel': 'self', 'href': call.base_url + '/v1/'}],
     }
 
 
 class V1Controller:
-    groups = v1.groups.GroupsController()
-    sessions = v1.sessions.SessionsController()
 
-    @pecan.expose(generic=True, template='json')
-    def index(self, *args, **kwargs):
-        base.not_allowed(args)
+    def __init__(self):
+        self.children = {'groups': groups.GroupsController(),
+                         'sessions': sessions.SessionsController()}
 
-    @index.when(method='GET', template='json')
-    @method.handler(public=True)
-    def get(self):
-        return {'version': version_document()}
+    def child(self, segment):
+        return self.children.get(segment)
+
+    index = method.resource()
+
+    @method.route(index, 'GET', public=True)
+    def get(self, call):
+        return {'version': version_document(call)}
 
 
 class RootController:
-    v1 = V1Controller()
 
-    @pecan.expose(generic=True, template='json')
-    def index(self, *args, **kwargs):
-        base.not_allowed(args)
+    def __init__(self):
+        self.v1 = V1Controller()
 
-    @index.when(method='GET', template='json')
-    @method.handler(public=True)
-    def get(self):
-        return {'versions': [version_document()]}
+    def child(self, segment):
+        return self.v1 if segment == 'v1' else None
+
+    index = method.resource()
+
+    @method.route(index, 'GET', public=True)
+    def get(self, call):
+        return {'versions': [version_document(call)]}

@@ -1,55 +1,123 @@
-"""The SQL storage driver: one object per process, shared by threads."""
-import contextlib
+"""The SQL storage driver: one object per process, shared by threads.
 
-from membership.storage.sqlalchemy import changes
+Each part (groups, members, events, sessions, election) is a module of
+its own over the shared :class:`~.database.Database`; this class is the
+contract's face of them.
+"""
+from membership.storage import base
+from membership.storage import records
+from membership.storage.sqlalchemy import database
 from membership.storage.sqlalchemy import election
-from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import events
 from membership.storage.sqlalchemy import groups
 from membership.storage.sqlalchemy import members
 from membership.storage.sqlalchemy import sessions
 
+NO_CONDITIONS = records.NO_CONDITIONS
 
-class Storage(groups.GroupStorage, members.MemberStorage,
-              events.EventStorage, sessions.SessionStorage,
-              election.ElectionStorage):
 
-    def __init__(self, conf):
-        self.conf = conf
-        self.engine = engine.create_engine(conf)
-        self.tx = engine.Transactions(self.engine)
-        self._listeners = []
+class Storage(base.Storage):
+
+    def __init__(self, conf, max_connections=None):
+        self.db = database.Database(conf, max_connections)
+        self._groups = groups.Groups(self.db)
+        self._members = members.Members(self.db)
+        self._events = events.Events(self.db)
+        self._sessions = sessions.Sessions(self.db)
+        self._election = election.Election(self.db)
 
     def dispose(self):
-        self.engine.dispose()
+        self.db.engine.dispose()
 
-    def add_listener(self, listener):
-        """Call ``listener(group_id, revision)`` after each committed
-        change, so this process's watchers wake at once.
-        """
-        self._listeners.append(listener)
+    def subscribe(self, callback):
+        self.db.subscribe(callback)
 
-    def notify(self, changesets):
-        for changeset in changesets:
-            for listener in self._listeners:
-                listener(changeset.group.id, changeset.revision)
+    def get_group(self, project_id, name):
+        return self._groups.get_group(project_id, name)
 
-    @contextlib.contextmanager
-    def changing(self, project_id=None, group=None, group_id=None):
-        """A write transaction on one group, locked, due expiries first.
+    def list_groups(self, project_id, page):
+        return self._groups.list_groups(project_id, page)
 
-        Yields the Changes; flushes them before commit and wakes this
-        process's watchers after it.
-        """
-        with self.tx.write() as conn:
-            changeset = self.changes_of(conn, project_id, group, group_id)
-            yield conn, changeset
-            changeset.flush()
-        self.notify([changeset])
+    def put_group(self, project_id, name, description, metadata,
+                  conditions=NO_CONDITIONS):
+        return self._groups.put_group(project_id, name, description,
+                                      metadata, conditions)
 
-    def changes_of(self, conn, project_id=None, group=None, group_id=None):
-        changeset = changes.Changes(
-            conn, changes.lock_group(conn, project_id, group, group_id),
-            self.conf.api.event_retention)
-        changeset.expire_due()
-        return changeset
+    def update_group(self, project_id, name, patch,
+                     conditions=NO_CONDITIONS):
+        return self._groups.update_group(project_id, name, patch,
+                                         conditions)
+
+    def delete_group(self, project_id, name, conditions=NO_CONDITIONS):
+        return self._groups.delete_group(project_id, name, conditions)
+
+    def get_member(self, project_id, group, member_id):
+        return self._members.get_member(project_id, group, member_id)
+
+    def list_members(self, project_id, group, page):
+        return self._members.list_members(project_id, group, page)
+
+    def put_member(self, project_id, group, member_id, capabilities, ttl,
+                   conditions=NO_CONDITIONS, session_id=None):
+        return self._members.put_member(project_id, group, member_id,
+                                        capabilities, ttl, conditions,
+                                        session_id)
+
+    def update_member(self, project_id, group, member_id, patch,
+                      conditions=NO_CONDITIONS):
+        return self._members.update_member(project_id, group, member_id,
+                                           patch, conditions)
+
+    def leave(self, project_id, group, member_id, conditions=NO_CONDITIONS):
+        return self._members.leave(project_id, group, member_id, conditions)
+
+    def heartbeat(self, project_id, group, member_id):
+        return self._members.heartbeat(project_id, group, member_id)
+
+    def events(self, project_id, group, since, limit, types=None):
+        return self._events.events(project_id, group, since, limit, types)
+
+    def watch_states(self, group_ids):
+        return self._events.watch_states(group_ids)
+
+    def settle(self, group_id):
+        return self._events.settle(group_id)
+
+    def create_session(self, project_id, ttl):
+        return self._sessions.create_session(project_id, ttl)
+
+    def get_session(self, project_id, session_id):
+        return self._sessions.get_session(project_id, session_id)
+
+    def list_sessions(self, project_id, page):
+        return self._sessions.list_sessions(project_id, page)
+
+    def heartbeat_session(self, project_id, session_id):
+        return self._sessions.heartbeat_session(project_id, session_id)
+
+    def delete_session(self, project_id, session_id):
+        return self._sessions.delete_session(project_id, session_id)
+
+    def put_candidate(self, project_id, group, candidate_id, ttl,
+                      session_id=None):
+        return self._election.put_candidate(project_id, group, candidate_id,
+                                            ttl, session_id)
+
+    def get_candidate(self, project_id, group, candidate_id):
+        return self._election.get_candidate(project_id, group, candidate_id)
+
+    def list_candidates(self, project_id, group, page):
+        return self._election.list_candidates(project_id, group, page)
+
+    def withdraw(self, project_id, group, candidate_id):
+        return self._election.withdraw(project_id, group, candidate_id)
+
+    def stand_down(self, project_id, group, candidate_id):
+        return self._election.stand_down(project_id, group, candidate_id)
+
+    def heartbeat_candidate(self, project_id, group, candidate_id):
+        return self._election.heartbeat_candidate(project_id, group,
+                                                  candidate_id)
+
+    def get_leader(self, project_id, group):
+        return self._election.get_leader(project_id, group)

@@ -12,16 +12,14 @@ under the group's row lock and in the same transaction as its own work,
 every expiry that has come due, in expiry order, with ``at`` equal to the
 expiry instant, before its own change takes the next revision. Each API
 process that holds long-poll watchers on a group also records the group's
-due expiries as soon as the earliest one passes (``membership.api.watch``
-polls the groups it has waiters on), so watchers hear of an expiry
-within a second even when nobody else touches the group. No daemon is
+due expiries as soon as the earliest one passes (``membership.watch``
+polls the groups it has waiters on every ``[api] watch_poll_interval``,
+25 ms by default), so watchers hear of an expiry within that interval
+even when nobody else touches the group. No daemon is
 needed and any process may die: the record is made by whoever comes next.
 """
-import json
-
 import sqlalchemy as sa
 
-from membership.storage import base
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import tables
 
@@ -53,38 +51,31 @@ def live_member_count(now):
             .scalar_subquery())
 
 
-def etag(row_id, generation):
-    return f'"{row_id:x}-{generation:x}"'
-
-
-def dumps(value):
-    return json.dumps(value, separators=(',', ':'), sort_keys=True)
-
-
-class _Locked:
-    """A locked group row, with the clock read once the lock was held."""
-
-    def __init__(self, row, now):
-        self._row = row
-        self.now = now
-
-    def __getattr__(self, name):
-        return getattr(self._row, name)
+def expiry_due(now):
+    """A correlated EXISTS: the outer group has an unrecorded expiry."""
+    members = (sa.select(M.c.id).select_from(MEMBERS_WITH_SESSION)
+               .where(M.c.group_id == G.c.id, MEMBER_EXPIRY <= now))
+    candidates = (sa.select(C.c.id).select_from(CANDIDATES_WITH_SESSION)
+                  .where(C.c.group_id == G.c.id, CANDIDATE_EXPIRY <= now))
+    return sa.or_(members.exists(), candidates.exists())
 
 
 def lock_group(conn, project_id=None, name=None, group_id=None):
-    """Lock the group's row for this transaction, then read the clock.
+    """Lock the group's row for this transaction, then read the clock:
+    ``(row, now)``, row None when there is no such group.
 
-    The clock is read after the lock: a statement's clock is its start,
-    and a write that waited for the lock must not judge expiry (or stamp
-    times) as of before the wait.
+    The clock is read by a statement of its own once the lock is held:
+    PostgreSQL's and MariaDB's clock is a statement's start, so a clock
+    read by the locking statement itself would be as of before its lock
+    wait, and a write that waited must not judge expiry (or stamp times)
+    as of then.
     """
     where = ((G.c.id == group_id,) if group_id is not None else
              (G.c.project_id == project_id, G.c.name == name))
     row = conn.execute(sa.select(G).where(*where).with_for_update()).first()
     if row is None:
-        raise base.GroupNotFound(name if name is not None else group_id)
-    return _Locked(row, conn.execute(sa.select(clock.now())).scalar())
+        return None, None
+    return row, conn.execute(sa.select(clock.now())).scalar()
 
 
 class Changes:
@@ -95,10 +86,11 @@ class Changes:
     older than the retention.
     """
 
-    def __init__(self, conn, group_row, retention):
+    def __init__(self, conn, group_row, now, retention):
         self.conn = conn
         self.group = group_row
-        self.now = group_row.now
+        self.group_id = group_row.id
+        self.now = now
         self.revision = group_row.revision
         self.retention = retention
         self.pending = []

@@ -7,7 +7,8 @@ elected_at) is kept on the group's row by ``changes.Changes``.
 """
 import sqlalchemy as sa
 
-from membership.storage import base
+from membership.storage import exceptions
+from membership.storage import records
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
@@ -23,7 +24,9 @@ _COLUMNS = (C, changes.CANDIDATE_EXPIRY.label('expiry'))
 
 
 def _candidate(group, values, leader_id):
-    return base.Candidate(
+    return records.Candidate(
+        etag=records.etag(values['candidate_id'], values['entered_at'],
+                          values['ttl'], values['session_id']),
         group=group, id=values['candidate_id'],
         leader=values['candidate_id'] == leader_id, ttl=values['ttl'],
         session=values['session_id'], entered_at=values['entered_at'],
@@ -51,7 +54,10 @@ _HEARTBEAT_SESSION = sessions.heartbeat_statement(
     .scalar_subquery())
 
 
-class ElectionStorage:
+class Election:
+
+    def __init__(self, db):
+        self.db = db
 
     @engine.translated()
     def put_candidate(self, project_id, group, candidate_id, ttl,
@@ -61,7 +67,7 @@ class ElectionStorage:
 
         Returns ``(candidate, entered)``.
         """
-        with self.changing(project_id, group) as (conn, changeset):
+        with self.db.changing(project_id, group) as (conn, changeset):
             now = changeset.now
             expiry = None if ttl is None else now + ttl * clock.SECOND
             if session_id is not None:
@@ -73,9 +79,9 @@ class ElectionStorage:
             row = self._candidate_row(conn, changeset, candidate_id)
             if row is None:
                 last = conn.execute(sa.select(sa.func.max(C.c.position))
-                                    .where(C.c.group_id == changeset.group.id)
+                                    .where(C.c.group_id == changeset.group_id)
                                     ).scalar()
-                values = dict(group_id=changeset.group.id,
+                values = dict(group_id=changeset.group_id,
                               candidate_id=candidate_id,
                               position=(last or 0) + 1, entered_at=now,
                               **liveness)
@@ -93,12 +99,12 @@ class ElectionStorage:
     def _candidate_row(conn, changeset, candidate_id):
         # Due expiries were just removed, so any row left is live.
         return conn.execute(sa.select(C).where(
-            C.c.group_id == changeset.group.id,
+            C.c.group_id == changeset.group_id,
             C.c.candidate_id == candidate_id)).first()
 
     @engine.translated()
     def list_candidates(self, project_id, group, page):
-        with self.tx.read() as conn:
+        with self.db.tx.read() as conn:
             gid = members.group_id_of(conn, project_id, group)
             now = clock.now()
             query = (sa.select(*_COLUMNS)
@@ -114,7 +120,7 @@ class ElectionStorage:
 
     @engine.translated()
     def get_candidate(self, project_id, group, candidate_id):
-        with self.tx.read() as conn:
+        with self.db.tx.read() as conn:
             gid = members.group_id_of(conn, project_id, group)
             live = (sa.select(*_COLUMNS)
                     .select_from(changes.CANDIDATES_WITH_SESSION)
@@ -125,30 +131,30 @@ class ElectionStorage:
             leader = conn.execute(live.with_only_columns(C.c.candidate_id)
                                   .order_by(C.c.position).limit(1)).scalar()
         if row is None:
-            raise base.CandidateNotFound(group, candidate_id)
+            raise exceptions.CandidateNotFound(group, candidate_id)
         return _candidate(group, row._mapping, leader)
 
     @engine.translated()
     def withdraw(self, project_id, group, candidate_id):
-        with self.changing(project_id, group) as (conn, changeset):
+        with self.db.changing(project_id, group) as (conn, changeset):
             row = self._candidate_row(conn, changeset, candidate_id)
             if row is None:
-                raise base.CandidateNotFound(group, candidate_id)
+                raise exceptions.CandidateNotFound(group, candidate_id)
             conn.execute(C.delete().where(C.c.id == row.id))
             changeset.candidacy_changed()
 
     @engine.translated()
     def stand_down(self, project_id, group, candidate_id):
         """The leader goes to the back of the queue; the next leads."""
-        with self.changing(project_id, group) as (conn, changeset):
+        with self.db.changing(project_id, group) as (conn, changeset):
             row = self._candidate_row(conn, changeset, candidate_id)
             if row is None:
-                raise base.CandidateNotFound(group, candidate_id)
+                raise exceptions.CandidateNotFound(group, candidate_id)
             changeset.flush()  # settle the election before judging
             if changeset.leader_id != candidate_id:
-                raise base.NotLeader(group, candidate_id)
+                raise exceptions.NotLeader(group, candidate_id)
             last = conn.execute(sa.select(sa.func.max(C.c.position)).where(
-                C.c.group_id == changeset.group.id)).scalar()
+                C.c.group_id == changeset.group_id)).scalar()
             conn.execute(C.update().where(C.c.id == row.id)
                          .values(position=last + 1))
             changeset.candidacy_changed(stood_down=True)
@@ -157,21 +163,22 @@ class ElectionStorage:
     def heartbeat_candidate(self, project_id, group, candidate_id):
         params = {'p_project': project_id, 'p_group': group,
                   'p_member': candidate_id}
-        with self.tx.write() as conn:
+        with self.db.tx.write() as conn:
             updated = conn.execute(_HEARTBEAT, params).rowcount
             if not updated:
                 updated = conn.execute(_HEARTBEAT_SESSION, params).rowcount
         if not updated:
-            with self.tx.read() as conn:
+            with self.db.tx.read() as conn:
                 members.group_id_of(conn, project_id, group)
-            raise base.CandidateNotFound(group, candidate_id)
+            raise exceptions.CandidateNotFound(group, candidate_id)
 
     @engine.translated()
     def get_leader(self, project_id, group):
         """The leader as of now, elections due recorded first."""
-        row = self._settled_group(project_id, group, G.c.leader_id,
+        row = self.db.settled_row(project_id, group, G.c.leader_id,
                                   G.c.term, G.c.elected_at)
         if row.leader_id is None:
-            raise base.NoLeader(group)
-        return base.Leader(group=group, id=row.leader_id, term=row.term,
-                           elected_at=row.elected_at)
+            raise exceptions.NoLeader(group)
+        return records.Leader(group=group, id=row.leader_id, term=row.term,
+                              elected_at=row.elected_at,
+                              etag=records.etag(row.leader_id, row.term))

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
-from membership.storage import base
+from membership.storage import exceptions
 
 LOG = logging.getLogger(__name__)
 
@@ -40,22 +40,26 @@ def connection_url(conf):
     return 'sqlite:///' + path
 
 
-def create_engine(conf):
+def create_engine(conf, max_connections=None):
+    """The engine of ``conf``'s database; its pool holds at most
+    ``max_connections`` (None: [database] max_pool_size + max_overflow).
+    """
     url = sa.engine.make_url(connection_url(conf))
     db = conf.database
+    timeout = conf.storage.timeout
     if url.get_backend_name() == 'sqlite':
-        return _sqlite_engine(url, conf)
-    url = _with_timeouts(url, conf.api.storage_timeout)
-    # A process never needs more connections than it has threads: the
-    # pool may grow to [api] threads, so processes x threads must stay
-    # below the server's max_connections.
-    pool_size = min(db.max_pool_size or 5, conf.api.threads)
+        return _sqlite_engine(url, conf, max_connections)
+    url = _with_timeouts(url, timeout)
+    pool_size = db.max_pool_size or 5
+    overflow = db.max_overflow or 0
+    if max_connections is not None:
+        pool_size = min(pool_size, max_connections)
+        overflow = min(overflow, max_connections - pool_size)
     engine = engines.create_engine(
         url,
         max_pool_size=pool_size,
-        max_overflow=min(db.max_overflow or 0,
-                         conf.api.threads - pool_size),
-        pool_timeout=conf.api.storage_timeout,
+        max_overflow=overflow,
+        pool_timeout=timeout,
         connection_recycle_time=db.connection_recycle_time,
         mysql_sql_mode=db.mysql_sql_mode,
         connection_parameters=db.connection_parameters,
@@ -87,14 +91,16 @@ def _with_timeouts(url, timeout):
     return url.update_query_dict(query)
 
 
-def _sqlite_engine(url, conf):
+def _sqlite_engine(url, conf, max_connections):
     if url.database and url.database != ':memory:':
         os.makedirs(os.path.dirname(os.path.abspath(url.database)),
                     exist_ok=True)
+    timeout = conf.storage.timeout
     engine = sa.create_engine(
-        url, pool_size=5, max_overflow=conf.api.threads,
-        pool_timeout=conf.api.storage_timeout,
-        connect_args={'timeout': conf.api.storage_timeout,
+        url, pool_size=5,
+        max_overflow=32 if max_connections is None else max_connections,
+        pool_timeout=timeout,
+        connect_args={'timeout': timeout,
                       'check_same_thread': False})
 
     @event.listens_for(engine, 'connect')
@@ -181,17 +187,17 @@ def translated(retries=5):
                 except db_exc.DBDeadlock:
                     attempt += 1
                     if attempt > retries:
-                        raise base.StorageUnavailable(
+                        raise exceptions.StorageUnavailable(
                             'The database kept deadlocking.')
                     LOG.debug('Deadlock in %s, retry %d', fn.__name__,
                               attempt)
-                except base.StorageError:
+                except exceptions.StorageError:
                     raise
                 except Exception as e:
                     if _is_unavailable(e):
                         LOG.warning('Database unavailable in %s: %s',
                                     fn.__name__, e)
-                        raise base.StorageUnavailable(str(e)) from e
+                        raise exceptions.StorageUnavailable(str(e)) from e
                     raise
         return wrapper
     return decorator

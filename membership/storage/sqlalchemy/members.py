@@ -3,7 +3,9 @@ import json
 
 import sqlalchemy as sa
 
-from membership.storage import base
+from membership import canonical_json
+from membership.storage import exceptions
+from membership.storage import records
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
@@ -19,20 +21,20 @@ _COLUMNS = (M, changes.MEMBER_EXPIRY.label('expiry'))
 
 
 def _member(group, values):
-    return base.Member(
+    return records.Member(
         group=group, id=values['member_id'],
         capabilities=json.loads(values['capabilities']),
         ttl=values['ttl'], session=values['session_id'],
         joined_at=values['joined_at'], updated_at=values['updated_at'],
         heartbeat_at=values['heartbeat_at'], expires_at=values['expiry'],
-        etag=changes.etag(values['id'], values['generation']))
+        etag=records.etag(values['id'], values['generation']))
 
 
 def group_id_of(conn, project_id, group):
     gid = conn.execute(sa.select(G.c.id).where(
         G.c.project_id == project_id, G.c.name == group)).scalar()
     if gid is None:
-        raise base.GroupNotFound(group)
+        raise exceptions.GroupNotFound(group)
     return gid
 
 
@@ -75,21 +77,24 @@ _HEARTBEAT_SESSION = sessions.heartbeat_statement(
     .scalar_subquery())
 
 
-class MemberStorage:
+class Members:
+
+    def __init__(self, db):
+        self.db = db
 
     @engine.translated()
     def get_member(self, project_id, group, member_id):
-        with self.tx.read() as conn:
+        with self.db.tx.read() as conn:
             gid = group_id_of(conn, project_id, group)
             row = conn.execute(_live_members(gid, clock.now()).where(
                 M.c.member_id == member_id)).first()
         if row is None:
-            raise base.MemberNotFound(group, member_id)
+            raise exceptions.MemberNotFound(group, member_id)
         return _member(group, row._mapping)
 
     @engine.translated()
     def list_members(self, project_id, group, page):
-        with self.tx.read() as conn:
+        with self.db.tx.read() as conn:
             gid = group_id_of(conn, project_id, group)
             query = _live_members(gid, clock.now())
             marker = pagination.marker_values(conn, query, page, SORT,
@@ -100,28 +105,21 @@ class MemberStorage:
 
     @engine.translated()
     def put_member(self, project_id, group, member_id, capabilities, ttl,
-                   conditions=base.NO_CONDITIONS, session_id=None):
-        """Join, or replace a live member's capabilities and liveness.
-
-        Liveness is a ttl, or a session (then ``ttl`` is ignored); a
-        replaced member keeps its ``joined_at``. Returns
-        ``(member, joined)``.
-        """
-        with self.changing(project_id, group) as (conn, changeset):
-            row = self._live(conn, changeset, member_id)
-            conditions.check(
-                None if row is None else changes.etag(row.id, row.generation))
+                   conditions, session_id=None):
+        with self.db.changing(project_id, group) as (conn, changeset):
+            row = _live(conn, changeset, group, member_id, conditions,
+                        must_exist=False)
             now = changeset.now
             expiry = _expiry(now, ttl)
             if session_id is not None:
                 ttl = None
                 expiry = sessions.live_expiry(conn, project_id, session_id,
                                               now, lock=True)
-            caps = changes.dumps(capabilities)
+            caps = canonical_json.dumps(capabilities)
             liveness = dict(ttl=ttl, session_id=session_id,
                             expires_at=None if session_id else expiry)
             if row is None:
-                values = dict(group_id=changeset.group.id,
+                values = dict(group_id=changeset.group_id,
                               member_id=member_id, capabilities=caps,
                               generation=1, joined_at=now, updated_at=now,
                               heartbeat_at=now, **liveness)
@@ -141,21 +139,16 @@ class MemberStorage:
 
     @engine.translated()
     def update_member(self, project_id, group, member_id, patch,
-                      conditions=base.NO_CONDITIONS):
-        """Apply ``patch(member) -> (capabilities, ttl)`` atomically."""
-        with self.changing(project_id, group) as (conn, changeset):
-            row = self._live(conn, changeset, member_id)
-            conditions.check(
-                None if row is None else changes.etag(row.id, row.generation))
-            if row is None:
-                raise base.MemberNotFound(group, member_id)
+                      conditions):
+        with self.db.changing(project_id, group) as (conn, changeset):
+            row = _live(conn, changeset, group, member_id, conditions)
             values = dict(row._mapping, expiry=row.expires_at)
             if row.session_id is not None:
                 values['expiry'] = conn.execute(
                     sa.select(S.c.expires_at)
                     .where(S.c.id == row.session_id)).scalar()
             capabilities, ttl = patch(_member(group, values))
-            caps = changes.dumps(capabilities)
+            caps = canonical_json.dumps(capabilities)
             if (row.capabilities, row.ttl) != (caps, ttl):
                 now = changeset.now
                 values.update(capabilities=caps, ttl=ttl,
@@ -170,40 +163,40 @@ class MemberStorage:
         return _member(group, values)
 
     @engine.translated()
-    def leave(self, project_id, group, member_id,
-              conditions=base.NO_CONDITIONS):
-        with self.changing(project_id, group) as (conn, changeset):
-            row = self._live(conn, changeset, member_id)
-            conditions.check(
-                None if row is None else changes.etag(row.id, row.generation))
-            if row is None:
-                raise base.MemberNotFound(group, member_id)
+    def leave(self, project_id, group, member_id, conditions):
+        with self.db.changing(project_id, group) as (conn, changeset):
+            row = _live(conn, changeset, group, member_id, conditions)
             conn.execute(M.delete().where(M.c.id == row.id))
             changeset.record('left', member_id)
 
     @engine.translated()
     def heartbeat(self, project_id, group, member_id):
-        """Keep a live member alive: one UPDATE of the member, or of its
-        session when it is session-bound.
-        """
         params = {'p_project': project_id, 'p_group': group,
                   'p_member': member_id}
-        with self.tx.write() as conn:
+        with self.db.tx.write() as conn:
             updated = conn.execute(_HEARTBEAT, params).rowcount
             if not updated:
                 updated = conn.execute(_HEARTBEAT_SESSION,
                                        params).rowcount
         if not updated:
-            with self.tx.read() as conn:
+            with self.db.tx.read() as conn:
                 group_id_of(conn, project_id, group)
-            raise base.MemberNotFound(group, member_id)
+            raise exceptions.MemberNotFound(group, member_id)
 
-    @staticmethod
-    def _live(conn, changeset, member_id):
-        # Due expiries were just removed, so any row left is live.
-        return conn.execute(sa.select(M).where(
-            M.c.group_id == changeset.group.id,
-            M.c.member_id == member_id)).first()
+
+def _live(conn, changeset, group, member_id, conditions, must_exist=True):
+    """The member's row in a locked group, its preconditions checked
+    (MemberNotFound when ``must_exist`` and it is not there).
+    """
+    # Due expiries were just removed, so any row left is live.
+    row = conn.execute(sa.select(M).where(
+        M.c.group_id == changeset.group_id,
+        M.c.member_id == member_id)).first()
+    conditions.check(None if row is None
+                     else records.etag(row.id, row.generation))
+    if row is None and must_exist:
+        raise exceptions.MemberNotFound(group, member_id)
+    return row
 
 
 def _write(conn, values):

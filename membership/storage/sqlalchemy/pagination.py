@@ -1,7 +1,7 @@
 """Keyset pagination: a sort key, a unique tie-breaker and a marker."""
 import sqlalchemy as sa
 
-from membership.storage import base
+from membership.storage import exceptions
 
 
 def paginate(query, page, sort_columns, unique_column, marker_row):
@@ -36,5 +36,5 @@ def marker_values(conn, query, page, sort_columns, unique_column):
     row = conn.execute(query.with_only_columns(key, unique_column)
                        .where(unique_column == page.marker)).first()
     if row is None:
-        raise base.MarkerNotFound(page.marker)
+        raise exceptions.MarkerNotFound(page.marker)
     return tuple(row)

@@ -3,7 +3,8 @@ import uuid
 
 import sqlalchemy as sa
 
-from membership.storage import base
+from membership.storage import exceptions
+from membership.storage import records
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
@@ -16,9 +17,11 @@ SORT = {'created_at': S.c.created_at}
 
 
 def _session(values):
-    return base.Session(**{k: values[k] for k in (
-        'id', 'project_id', 'ttl', 'created_at', 'heartbeat_at',
-        'expires_at')})
+    return records.Session(
+        etag=records.etag(values['id'], values['created_at'],
+                          values['ttl']),
+        **{k: values[k] for k in ('id', 'project_id', 'ttl', 'created_at',
+                                  'heartbeat_at', 'expires_at')})
 
 
 def _live(project_id, now):
@@ -38,7 +41,7 @@ def live_expiry(conn, project_id, session_id, now, lock=False):
         query = query.with_for_update(read=True)
     expiry = conn.execute(query).scalar()
     if expiry is None:
-        raise base.SessionNotFound(session_id)
+        raise exceptions.SessionNotFound(session_id)
     return expiry
 
 
@@ -59,11 +62,14 @@ _BY_ID = sa.bindparam('p_session')
 _PROJECT = sa.bindparam('p_project')
 
 
-class SessionStorage:
+class Sessions:
+
+    def __init__(self, db):
+        self.db = db
 
     @engine.translated()
     def create_session(self, project_id, ttl):
-        with self.tx.write() as conn:
+        with self.db.tx.write() as conn:
             now = conn.execute(sa.select(clock.now())).scalar()
             values = dict(id=str(uuid.uuid4()), project_id=project_id,
                           ttl=ttl, created_at=now, heartbeat_at=now,
@@ -75,7 +81,7 @@ class SessionStorage:
     def _purge_sessions(self, conn, now):
         # Sessions long expired whose members and candidacies were all
         # recorded as expired: nothing refers to them any more.
-        cutoff = now - self.conf.api.event_retention * clock.SECOND
+        cutoff = now - self.db.retention * clock.SECOND
         conn.execute(S.delete().where(
             S.c.expires_at < cutoff,
             ~sa.exists().where(M.c.session_id == S.c.id),
@@ -83,18 +89,18 @@ class SessionStorage:
 
     @engine.translated()
     def get_session(self, project_id, session_id):
-        with self.tx.read() as conn:
+        with self.db.tx.read() as conn:
             row = conn.execute(sa.select(S).where(
                 S.c.id == session_id, _live(project_id, clock.now()))
             ).first()
         if row is None:
-            raise base.SessionNotFound(session_id)
+            raise exceptions.SessionNotFound(session_id)
         return _session(row._mapping)
 
     @engine.translated()
     def list_sessions(self, project_id, page):
         query = sa.select(S).where(_live(project_id, clock.now()))
-        with self.tx.read() as conn:
+        with self.db.tx.read() as conn:
             marker = pagination.marker_values(conn, query, page, SORT,
                                               S.c.id)
             rows = conn.execute(pagination.paginate(
@@ -103,11 +109,11 @@ class SessionStorage:
 
     @engine.translated()
     def heartbeat_session(self, project_id, session_id):
-        with self.tx.write() as conn:
+        with self.db.tx.write() as conn:
             updated = conn.execute(_HEARTBEAT_BY_ID, {
                 'p_session': session_id, 'p_project': project_id}).rowcount
         if not updated:
-            raise base.SessionNotFound(session_id)
+            raise exceptions.SessionNotFound(session_id)
 
     @engine.translated()
     def delete_session(self, project_id, session_id):
@@ -115,7 +121,7 @@ class SessionStorage:
         (``left``) and candidacy it holds, in every group.
         """
         changesets = []
-        with self.tx.write() as conn:
+        with self.db.tx.write() as conn:
             # Lock the session first: no member or candidate can be bound
             # to it from now on (they take a share lock on it), so the
             # groups read next are all the groups it holds.
@@ -124,7 +130,7 @@ class SessionStorage:
                 .with_for_update()).scalar()
             now = conn.execute(sa.select(clock.now())).scalar()
             if found is None:
-                raise base.SessionNotFound(session_id)
+                raise exceptions.SessionNotFound(session_id)
             live_expiry(conn, project_id, session_id, now)
             group_ids = sorted(set(conn.execute(
                 sa.select(M.c.group_id).where(M.c.session_id == session_id)
@@ -132,8 +138,9 @@ class SessionStorage:
                        .where(C.c.session_id == session_id))).scalars()))
             for group_id in group_ids:
                 try:
-                    changeset = self.changes_of(conn, group_id=group_id)
-                except base.GroupNotFound:
+                    changeset = self.db.changes_of(conn,
+                                                   group_id=group_id)
+                except exceptions.GroupNotFound:
                     continue  # deleted meanwhile, its rows with it
                 # One instant for the whole release, in every group.
                 changeset.now = now
@@ -152,7 +159,7 @@ class SessionStorage:
                 changeset.flush()
                 changesets.append(changeset)
             conn.execute(S.delete().where(S.c.id == session_id))
-        self.notify(changesets)
+        self.db.notify(changesets)
 
 
 _HEARTBEAT_BY_ID = (

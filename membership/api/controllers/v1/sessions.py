@@ -1,10 +1,9 @@
 """/v1/sessions: leases that keep memberships and candidacies alive (1.2)."""
-import pecan
-
-from membership.api.controllers import base
 from membership.api import errors
 from membership.api import listing
+from membership.api import liveness
 from membership.api import method
+from membership.api import microversion
 from membership.api import timeutils
 from membership.api import types
 from membership.policies import sessions as policies
@@ -12,39 +11,29 @@ from membership.policies import sessions as policies
 SORT_KEYS = ('created_at',)
 
 
-def sessions_url():
-    return f'{method.base_url()}/v1/sessions'
+def sessions_url(call):
+    return f'{call.base_url}/v1/sessions'
 
 
-def view(session):
+def view(call, session):
     return {
         'id': session.id,
         'ttl': session.ttl,
         'created_at': timeutils.iso(session.created_at),
         'heartbeat_at': timeutils.iso(session.heartbeat_at),
         'expires_at': timeutils.iso(session.expires_at),
-        'links': [{'rel': 'self', 'href': f'{sessions_url()}/{session.id}'}],
+        'links': [{'rel': 'self',
+                   'href': f'{sessions_url(call)}/{session.id}'}],
     }
-
-
-def etag(session):
-    return method.derived_etag(session.id, session.created_at, session.ttl)
-
-
-def checked_ttl(fields):
-    ttl = fields.get('ttl', method.conf().api.default_member_ttl)
-    limit = method.conf().api.max_member_ttl
-    if not 1 <= ttl <= limit:
-        raise errors.bad_request(
-            f"Invalid value for field 'ttl': {ttl} is not from 1 to "
-            f"{limit} ([api] max_member_ttl).")
-    return ttl
 
 
 class SessionController:
 
     def __init__(self, session_id):
         self.session_id = session_id
+
+    def child(self, segment):
+        return self.heartbeat if segment == 'heartbeat' else None
 
     def check_path(self):
         # Not an id this service hands out: it does not exist.
@@ -53,63 +42,46 @@ class SessionController:
                                   f"Session {self.session_id!r} does not "
                                   "exist or has expired.")
 
-    @pecan.expose(generic=True, template='json')
-    def index(self, *args, **kwargs):
-        base.not_allowed(args, (1, 2))
+    index = method.resource(since=microversion.SESSIONS)
 
-    @index.when(method='GET', template='json')
-    @method.handler(policies.SHOW, min_version=(1, 2))
-    def get(self):
-        session = method.storage_api().get_session(method.project_id(),
-                                                   self.session_id)
-        method.etag(etag(session))
-        return view(session)
+    @method.route(index, 'GET', policies.SHOW)
+    def get(self, call):
+        session = call.storage.get_session(call.project_id, self.session_id)
+        call.etag(session.etag)
+        return view(call, session)
 
-    @index.when(method='DELETE', template='json')
-    @method.handler(policies.DELETE, min_version=(1, 2))
-    def delete(self):
-        method.storage_api().delete_session(method.project_id(),
-                                            self.session_id)
+    @method.route(index, 'DELETE', policies.DELETE)
+    def delete(self, call):
+        call.storage.delete_session(call.project_id, self.session_id)
 
-    @pecan.expose(generic=True, template='json')
-    def heartbeat(self, *args, **kwargs):
-        base.not_allowed(args, (1, 2))
+    heartbeat = method.resource(since=microversion.SESSIONS)
 
-    @heartbeat.when(method='POST', template='json')
-    @method.handler(policies.HEARTBEAT, min_version=(1, 2))
-    def post_heartbeat(self):
-        method.storage_api().heartbeat_session(method.project_id(),
-                                               self.session_id)
+    @method.route(heartbeat, 'POST', policies.HEARTBEAT)
+    def post_heartbeat(self, call):
+        call.storage.heartbeat_session(call.project_id, self.session_id)
 
 
-class SessionsController(base.Collection):
+class SessionsController:
 
-    def item(self, session_id):
+    def child(self, session_id):
         return SessionController(session_id)
 
-    @pecan.expose(generic=True, template='json')
-    def index(self, *args, **kwargs):
-        base.not_allowed(args, (1, 2))
+    index = method.resource(since=microversion.SESSIONS)
 
-    @index.when(method='GET', template='json')
-    @method.handler(policies.LIST, min_version=(1, 2))
-    def get(self):
-        page = listing.page(SORT_KEYS, marker_pattern=types.SESSION_ID)
-        found = method.storage_api().list_sessions(method.project_id(), page)
-        return {
-            'sessions': [view(session) for session in found],
-            'links': listing.links(page, found,
-                                   found[-1].id if found else None,
-                                   sessions_url()),
-        }
+    @method.route(index, 'GET', policies.LIST)
+    def get(self, call):
+        page = listing.page(call, SORT_KEYS, marker_pattern=types.SESSION_ID)
+        found = call.storage.list_sessions(call.project_id, page)
+        return listing.document(call, 'sessions', found, view,
+                                lambda session: session.id,
+                                sessions_url(call), page)
 
-    @index.when(method='POST', template='json')
-    @method.handler(policies.CREATE, status=201, min_version=(1, 2))
-    def post(self):
-        fields = method.body(types.SessionBody)
-        session = method.storage_api().create_session(
-            method.project_id(), checked_ttl(fields))
-        pecan.response.status = 201
-        pecan.response.location = f'{sessions_url()}/{session.id}'
-        method.etag(etag(session))
-        return view(session)
+    @method.route(index, 'POST', policies.CREATE, status=201)
+    def post(self, call):
+        fields = call.body(types.SessionBody)
+        ttl = liveness.checked_ttl(call, fields,
+                                   call.conf.api.default_member_ttl,
+                                   nullable=False)
+        session = call.storage.create_session(call.project_id, ttl)
+        call.created(f'{sessions_url(call)}/{session.id}', session.etag)
+        return view(call, session)

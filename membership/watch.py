@@ -1,18 +1,25 @@
-"""Long-poll waiters of one API process, and what wakes them.
+"""Waiting for a group to change: the long-poll service of a process.
 
-A waiting request holds a thread and a condition variable, nothing else:
-no database connection, no transaction, no CPU. Two things wake it:
+Below the controllers and above the storage, this module owns every
+wait: the events long-poll (and, with locks, lock waits). A waiter holds
+its request's thread and a condition variable, nothing else: no database
+connection, no transaction, no CPU. Two things wake it:
 
 - a change committed by this process: the storage calls :meth:`notify`
-  right after the commit, so the waiter wakes at once;
+  right after the commit (``Storage.subscribe``), so it wakes at once;
 - a change committed by any other process: one poller thread per
   process reads, every ``[api] watch_poll_interval`` seconds and only
-  while there are waiters, the revision of each watched group in a single
-  query, and wakes the waiters of the groups that moved. The same query
-  tells when a watched group has an expiry due: the poller records it
-  (``storage.settle``), so an ``expired`` event reaches watchers within a
-  poll interval of ``expires_at`` even when nobody else touches the
-  group.
+  while there are waiters, the revision of each watched group in a
+  single query (``Storage.watch_states``), and wakes the waiters of the
+  groups that moved. The same query tells when a watched group has an
+  expiry due: the poller then records it (``Storage.settle``, the one
+  step by which reads write), so an ``expired`` event reaches watchers
+  within a poll interval of ``expires_at`` even when nobody else touches
+  the group.
+
+Woken waiters of one group share their reads: the first to wake for a
+revision runs the events query, the others with the same question take
+its answer, so one change costs one query, not one per waiter.
 """
 import logging
 import threading
@@ -25,14 +32,23 @@ class TooManyWaiters(Exception):
     """This process already holds ``[api] max_waiters`` long-polls."""
 
 
+class GroupReplaced(Exception):
+    """The group was deleted (and maybe created again) while waiting."""
+
+
 class _Group:
-    __slots__ = ('condition', 'revision', 'waiters', 'gone')
+    """The waiters of one group, and the answers they share."""
+    __slots__ = ('condition', 'revision', 'waiters', 'gone', 'read_lock',
+                 'answers')
 
     def __init__(self):
         self.condition = threading.Condition()
         self.revision = -1
         self.waiters = 0
         self.gone = False
+        self.read_lock = threading.Lock()
+        # {question: answer} read since ``revision`` was last raised.
+        self.answers = {}
 
 
 class Watcher:
@@ -46,14 +62,37 @@ class Watcher:
         self._waiters = 0
         self._poller = None
         self._work = threading.Event()
+        storage.subscribe(self.notify)
 
     @property
     def waiters(self):
         return self._waiters
 
+    def events(self, project_id, group, since, limit, kinds, timeout):
+        """Events of ``group`` after ``since`` (None: from now), waiting
+        up to ``timeout`` seconds for the first.
+        """
+        deadline = time.monotonic() + timeout
+        found = self.storage.events(project_id, group, since, limit, kinds)
+        while not found.events:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            seen = found.revision if since is None else max(since,
+                                                            found.revision)
+            state = self.wait(found.group_id, seen, remaining)
+            since, group_id = seen, found.group_id
+            found = self._shared(state, (project_id, group, since, limit,
+                                         kinds), self.storage.events)
+            if found.group_id != group_id:
+                # Deleted and created again while we waited: the
+                # revisions we knew belong to a group that is gone.
+                raise GroupReplaced()
+        return found
+
     def wait(self, group_id, revision, timeout):
         """Block until the group passes ``revision``, disappears, or
-        ``timeout`` seconds pass.
+        ``timeout`` seconds pass. Returns the group's waiting state.
         """
         with self._lock:
             if self._waiters >= self.max_waiters:
@@ -79,6 +118,25 @@ class Watcher:
                 self._waiters -= 1
                 if not group.waiters:
                     self._groups.pop(group_id, None)
+        return group
+
+    @staticmethod
+    def _shared(group, question, read):
+        """``read(*question)``, or the answer a waiter woken by the same
+        change already read.
+        """
+        with group.read_lock:
+            with group.condition:
+                answer = group.answers.get(question)
+                revision = group.revision
+            if answer is None:
+                answer = read(*question)
+                with group.condition:
+                    # Only an answer read since the last change is
+                    # shared.
+                    if group.revision == revision:
+                        group.answers[question] = answer
+            return answer
 
     def notify(self, group_id, revision, gone=False):
         group = self._groups.get(group_id)
@@ -88,6 +146,7 @@ class Watcher:
             if revision > group.revision or gone:
                 group.revision = max(group.revision, revision)
                 group.gone = group.gone or gone
+                group.answers = {}
                 group.condition.notify_all()
 
     def _start_poller(self):

@@ -1,0 +1,1 @@
+"""WSGI filters of the API, one concern each (see api-paste.ini)."""

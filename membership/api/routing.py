@@ -1,0 +1,63 @@
+"""How a request reaches its handler: pecan, told what it need not do.
+
+Two subclasses, no patching:
+
+- :class:`Request` never parses a body: handlers parse theirs once
+  (``Call.body``), so pecan neither decodes JSON into arguments nor
+  feeds an empty POST through ``cgi.FieldStorage``.
+- :class:`App` walks the controller objects itself (each controller
+  names its children in ``child``), so pecan's generic traversal --
+  ``dir()`` of every object on the way, a signature inspection at each
+  ``_route`` hop -- is skipped; and it invokes our handlers directly
+  with the request's :class:`~membership.api.call.Call`: they build
+  their whole response (``method.route``), so pecan's per-request
+  signature inspection and template rendering have nothing to do.
+
+Everything else (generic controllers, Accept negotiation, HTTP errors)
+is pecan's own.
+"""
+import pecan
+from webob import exc
+from webob import multidict
+
+from membership.api import call
+
+
+class Request(pecan.Request):
+
+    @property
+    def POST(self):
+        return multidict.NoVars('Bodies are parsed by the handlers.')
+
+    @property
+    def json(self):
+        raise ValueError('Bodies are parsed by the handlers.')
+
+
+class App(pecan.Pecan):
+    """The pecan app of one process, holding its Services."""
+
+    def __init__(self, root, services):
+        super().__init__(root, request_cls=Request,
+                         # Names such as "db.json" are names, not types.
+                         guess_content_type_from_ext=False,
+                         force_canonical=False)
+        self.services = services
+
+    def route(self, req, node, path):
+        segments = path.split('/')[1:]
+        if segments and segments[-1] == '':
+            segments.pop()  # a trailing slash names the same resource
+        for segment in segments:
+            child = getattr(node, 'child', None)
+            node = child(segment) if child else None
+            if node is None:
+                raise exc.HTTPNotFound()
+        # A resource object answers with its index; an action (such as
+        # heartbeat) is itself a generic controller.
+        return getattr(node, 'index', node), []
+
+    def invoke_controller(self, controller, args, kwargs, state):
+        # args[0] is the controller object owning the generic method.
+        state.response = controller(args[0], call.Call(
+            self.services, state.request, state.response))

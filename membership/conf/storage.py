@@ -1,0 +1,30 @@
+from oslo_config import cfg
+
+GROUP = cfg.OptGroup('storage', title='Storage options',
+                     help='How the storage driver uses the database '
+                          '(the connection itself is [database]).')
+
+OPTS = [
+    cfg.FloatOpt('timeout', default=10.0, min=0.1,
+                 deprecated_opts=[cfg.DeprecatedOpt('storage_timeout',
+                                                    group='api')],
+                 help='Seconds a request waits for the database (a pooled '
+                      'connection, a lock or a reconnect) before it answers '
+                      '503 membership.storage_unavailable.'),
+    cfg.IntOpt('event_retention', default=3600, min=1,
+               deprecated_opts=[cfg.DeprecatedOpt('event_retention',
+                                                  group='api')],
+               help='Seconds a group event is kept. A watcher asking for '
+                    'older revisions gets 410 and must list again.'),
+]
+
+
+def register_opts(conf):
+    # A group object of its own per ConfigOpts (see api.register_opts).
+    conf.register_group(cfg.OptGroup(GROUP.name, title=GROUP.title,
+                                     help=GROUP.help))
+    conf.register_opts(OPTS, group=GROUP.name)
+
+
+def list_opts():
+    return {GROUP: OPTS}

@@ -1,0 +1,88 @@
+"""What every part of the SQL driver shares: one per process.
+
+The engine and its transactions, the retention of events, the write
+transaction on one group (``changing``) that records due expiries
+before its own change, the settle step, and who to tell after a commit.
+"""
+import contextlib
+
+import sqlalchemy as sa
+
+from membership.storage import exceptions
+from membership.storage.sqlalchemy import changes
+from membership.storage.sqlalchemy import clock
+from membership.storage.sqlalchemy import engine
+from membership.storage.sqlalchemy import tables
+
+G = tables.groups
+
+
+class Database:
+
+    def __init__(self, conf, max_connections=None):
+        self.engine = engine.create_engine(conf, max_connections)
+        self.tx = engine.Transactions(self.engine)
+        self.retention = conf.storage.event_retention
+        self._subscribers = []
+
+    def subscribe(self, callback):
+        self._subscribers.append(callback)
+
+    def notify(self, changesets):
+        for changeset in changesets:
+            for callback in self._subscribers:
+                callback(changeset.group_id, changeset.revision)
+
+    @contextlib.contextmanager
+    def changing(self, project_id=None, group=None, group_id=None):
+        """A write transaction on one group, locked, due expiries first.
+
+        Yields ``(conn, changes)``; flushes the changes before commit and
+        notifies the subscribers after it.
+        """
+        with self.tx.write() as conn:
+            changeset = self.changes_of(conn, project_id, group, group_id)
+            yield conn, changeset
+            changeset.flush()
+        self.notify([changeset])
+
+    def changes_of(self, conn, project_id=None, group=None, group_id=None):
+        """The Changes of a group locked in ``conn``'s transaction, due
+        expiries recorded.
+        """
+        row, now = changes.lock_group(conn, project_id, group, group_id)
+        if row is None:
+            raise exceptions.GroupNotFound(
+                group if group is not None else group_id)
+        changeset = changes.Changes(conn, row, now, self.retention)
+        changeset.expire_due()
+        return changeset
+
+    def settle(self, group_id):
+        """Record the group's due expiries now (Storage.settle)."""
+        try:
+            with self.changing(group_id=group_id):
+                pass
+        except exceptions.GroupNotFound:
+            pass
+
+    def settled_row(self, project_id, group, *columns):
+        """The group's id, revision, compacted revision and ``columns``,
+        its due expiries recorded first.
+
+        The read's connection goes back to the pool before settling, so
+        a busy pool cannot starve on a read that needs a second one.
+        """
+        query = sa.select(G.c.id, G.c.revision, G.c.compacted_revision,
+                          *columns, changes.expiry_due(clock.now())
+                          .label('due')).where(G.c.project_id == project_id,
+                                               G.c.name == group)
+        with self.tx.read() as conn:
+            row = conn.execute(query).first()
+        if row is not None and row.due:
+            self.settle(row.id)
+            with self.tx.read() as conn:
+                row = conn.execute(query).first()
+        if row is None:
+            raise exceptions.GroupNotFound(group)
+        return row
