@@ -64,10 +64,6 @@ class Watcher:
         self._work = threading.Event()
         storage.subscribe(self.notify)
 
-    @property
-    def waiters(self):
-        return self._waiters
-
     def events(self, project_id, group, since, limit, kinds, timeout):
         """Events of ``group`` after ``since`` (None: from now), waiting
         up to ``timeout`` seconds for the first.
