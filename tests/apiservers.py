@@ -1,7 +1,8 @@
 """Real ``membership-api`` OS processes for tests and benchmarks.
 
-Each server is its own ``membership-api`` (uWSGI) on a free loopback
-port, over one shared database; stopped by PID.
+Each server is its own ``membership-api`` (gunicorn, gevent workers) on
+a free loopback port, over one shared database; stopped by PID (SIGTERM:
+gracefully).
 """
 import os
 import shutil

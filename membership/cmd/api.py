@@ -1,50 +1,107 @@
-"""membership-api: serve the API with uWSGI (processes x threads).
+"""membership-api: serve the API with gunicorn and gevent workers.
 
-uWSGI parses HTTP in C and keeps connections alive; each process builds
-the application itself after the fork (``--lazy-apps``), so no database
-connection or thread crosses a fork. Its own request log is off: the API
-logs one line per request, with the request id, through oslo.log.
+One master process forks ``[api] workers`` worker processes; each one
+patches the standard library with gevent (gunicorn's gevent worker does
+that, our code patches nothing) and then builds the application from
+the same command line (``--config-file``, ``--config-dir``, ``--debug``,
+``--log-file`` and the rest reach every worker), so no database
+connection or thread crosses a fork. Every connection is a greenlet:
+idle keep-alive connections, slow clients and parked long-polls cost
+memory, not threads. Why this server, and the measurements behind the
+settings: doc/source/admin/server.rst.
+
+SIGTERM stops gracefully (``[server] graceful_timeout``); SIGINT and
+SIGQUIT stop at once.
 """
-import os
-import shutil
+import resource
 import sys
 
+from gunicorn.app import base
 from oslo_config import cfg
 
-from membership.api import wsgi
 from membership import conf as membership_conf
 
+WORKER = 'membership.server.worker.Worker'
+# gunicorn refuses a longer request line; longer URIs get 414.
+MAX_REQUEST_LINE = 8190
+# Keystone tokens and service catalogs make long headers.
+MAX_HEADER_SIZE = 16384
+MAX_HEADERS = 100
 
-def uwsgi_command(conf, config_files):
-    binary = (shutil.which('uwsgi', path=os.path.dirname(sys.executable))
-              or shutil.which('uwsgi'))
-    if binary is None:
-        raise SystemExit('uwsgi is not installed: pip install uWSGI')
-    return [
-        binary,
-        '--http11-socket', f'{conf.api.host}:{conf.api.port}',
-        '--master', '--die-on-term', '--need-app', '--lazy-apps',
-        '--single-interpreter',
-        '--processes', str(conf.api.workers),
-        '--threads', str(conf.api.threads),
-        '--thunder-lock',
-        '--module', 'membership.api.wsgi:application',
-        '--env', f'{wsgi.CONFIG_ENV}={os.pathsep.join(config_files)}',
-        # Keystone tokens make long headers.
-        '--buffer-size', '65535',
-        '--disable-logging', '--log-master',
-        '--listen', '128',
-        '--procname-prefix-spaced', 'membership-api',
-    ]
+
+def settings(conf):
+    """gunicorn settings for ``conf`` (a dict of gunicorn setting names)."""
+    server = conf.server
+    return {
+        'bind': [f'{_host(conf.api.host)}:{conf.api.port}'],
+        'workers': conf.api.workers,
+        'worker_class': WORKER,
+        'worker_connections': server.max_connections,
+        'keepalive': server.idle_timeout,
+        'graceful_timeout': server.graceful_timeout,
+        # A worker whose loop is blocked this long is killed and replaced.
+        'timeout': 60,
+        'backlog': server.backlog,
+        'limit_request_line': MAX_REQUEST_LINE,
+        'limit_request_fields': MAX_HEADERS,
+        'limit_request_field_size': MAX_HEADER_SIZE,
+        # X-Forwarded-* are the application's to honour, and only with
+        # [oslo_middleware] enable_proxy_headers_parsing.
+        'forwarded_allow_ips': '',
+        'proxy_allow_ips': '',
+        'secure_scheme_headers': {},
+        # The API logs each request itself, with its request id.
+        'accesslog': None,
+        'errorlog': '-',
+        'loglevel': 'debug' if conf.debug else 'info',
+        'proc_name': 'membership-api',
+        'control_socket_disable': True,
+    }
+
+
+def _host(host):
+    return f'[{host}]' if ':' in host else host
+
+
+class Server(base.BaseApplication):
+
+    def __init__(self, conf, args):
+        self.conf = conf
+        self.args = list(args)
+        super().__init__()
+
+    def load_config(self):
+        for name, value in settings(self.conf).items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        # In each worker, after gevent patched the standard library: only
+        # now import the application (SQLAlchemy, pecan, threads).
+        from membership.api import app
+        from membership.server import worker
+
+        conf = membership_conf.prepare(cfg.ConfigOpts(), self.args)
+        return worker.ReadTimeout(app.load_app(conf),
+                                  conf.server.read_timeout)
+
+
+def raise_open_files(wanted):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 def main(argv=None):
-    conf = membership_conf.prepare(
-        cfg.ConfigOpts(), sys.argv[1:] if argv is None else argv)
-    files = [os.path.abspath(f) for f in conf.config_file]
-    command = uwsgi_command(conf, files)
+    args = sys.argv[1:] if argv is None else argv
+    conf = membership_conf.prepare(cfg.ConfigOpts(), args)
+    # Each connection is a file descriptor; the database and logs need a
+    # few more.
+    files = raise_open_files(conf.server.max_connections + 256)
     print(f'membership-api listening on http://{conf.api.host}:'
-          f'{conf.api.port}/ ({conf.api.workers} processes x '
-          f'{conf.api.threads} threads, auth_strategy = '
-          f'{conf.auth_strategy})', flush=True)
-    os.execv(command[0], command)
+          f'{conf.api.port}/ ({conf.api.workers} gevent worker processes, '
+          f'up to {conf.server.max_connections} connections each, open '
+          f'files {files}, auth_strategy = {conf.auth_strategy})',
+          flush=True)
+    Server(conf, args).run()

@@ -9,12 +9,14 @@ from oslo_log import log
 
 from membership.conf import api
 from membership.conf import default
+from membership.conf import server
 from membership.conf import storage
 
 
 def register_opts(conf):
     default.register_opts(conf)
     api.register_opts(conf)
+    server.register_opts(conf)
     storage.register_opts(conf)
     db_options.set_defaults(conf)
     log.register_options(conf)

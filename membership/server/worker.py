@@ -1,0 +1,142 @@
+"""gunicorn's gevent worker with a graceful drain and a read timeout.
+
+Every connection is a greenlet: an idle keep-alive connection, a slow
+client or a parked long-poll costs a few kilobytes, not a thread. What
+this subclass adds to gunicorn's ``GeventWorker``:
+
+- on SIGTERM, before gunicorn waits ``graceful_timeout`` for in-flight
+  requests, :func:`membership.server.draining.start` wakes parked
+  long-polls so they answer now, and connections that are idle between
+  requests are closed (gunicorn would wait for their keep-alive timeout);
+- :class:`ReadTimeout` bounds each read of a request body and each write
+  of a response (``[server] read_timeout``): gunicorn bounds the request
+  head only (``keepalive``), a body that stops short would hold its
+  greenlet forever.
+"""
+import contextlib
+
+import gevent
+from gunicorn.workers import ggevent
+
+from membership.server import draining
+
+
+class Worker(ggevent.GeventWorker):
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # greenlet -> the silent Timeout bounding its wait for a request
+        self._between_requests = {}
+
+    @contextlib.contextmanager
+    def timeout_ctx(self):
+        # gunicorn wraps exactly the wait for the next request's head in
+        # this: the connection is idle (or sending its headers) here.
+        timeout = gevent.Timeout(self.cfg.keepalive, False)
+        current = gevent.getcurrent()
+        self._between_requests[current] = timeout
+        try:
+            with timeout:
+                yield
+        finally:
+            self._between_requests.pop(current, None)
+
+    def handle_exit(self, sig, frame):
+        super().handle_exit(sig, frame)
+        # Not in the signal handler: the callbacks take locks.
+        gevent.spawn(self._drain)
+
+    def _drain(self):
+        self.log.info('Draining (pid: %s): waking parked requests, closing '
+                      'idle connections', self.pid)
+        draining.start()
+        for greenlet, timeout in list(self._between_requests.items()):
+            # The same silent Timeout gunicorn would see expire: the
+            # connection closes cleanly, with no error response.
+            greenlet.kill(timeout, block=False)
+
+
+class ReadTimeout:
+    """Bound reads and writes of the request's socket while it is served.
+
+    Between requests the socket has no timeout (gunicorn's keep-alive
+    timer bounds that wait); a parked long-poll does no I/O, so it is not
+    affected either. A read that times out raises ``TimeoutError`` to the
+    application, which answers 400; the connection is then closed, since
+    the rest of that body may still come.
+    """
+
+    def __init__(self, application, seconds):
+        self.application = application
+        self.seconds = seconds
+
+    def __call__(self, environ, start_response):
+        sock = environ.get('gunicorn.socket')
+        if sock is None:
+            return self.application(environ, start_response)
+        environ['wsgi.input'] = _Input(environ['wsgi.input'], environ)
+
+        def _start_response(status, headers, exc_info=None):
+            if environ.get(_FAILED):
+                headers = [(k, v) for k, v in headers
+                           if k.lower() != 'connection']
+                headers.append(('Connection', 'close'))
+            return start_response(status, headers, exc_info)
+
+        sock.settimeout(self.seconds)
+        try:
+            result = self.application(environ, _start_response)
+        except BaseException:
+            sock.settimeout(None)
+            raise
+        return _Closing(result, sock)
+
+
+_FAILED = 'membership.server.read_failed'
+
+
+class _Input:
+    """wsgi.input that remembers a failed read (a timeout, a reset)."""
+
+    def __init__(self, stream, environ):
+        self._stream = stream
+        self._environ = environ
+
+    def _guard(self, method, *args):
+        try:
+            return method(*args)
+        except OSError:
+            self._environ[_FAILED] = True
+            raise
+
+    def read(self, *args):
+        return self._guard(self._stream.read, *args)
+
+    def readline(self, *args):
+        return self._guard(self._stream.readline, *args)
+
+    def readlines(self, *args):
+        return self._guard(self._stream.readlines, *args)
+
+    def __iter__(self):
+        return iter(self.readline, b'')
+
+
+class _Closing:
+    """The response iterable; puts the socket back to no timeout once
+    gunicorn has written it (it calls close() after the last write).
+    """
+
+    def __init__(self, result, sock):
+        self._result = result
+        self._sock = sock
+
+    def __iter__(self):
+        return iter(self._result)
+
+    def close(self):
+        try:
+            if hasattr(self._result, 'close'):
+                self._result.close()
+        finally:
+            self._sock.settimeout(None)
