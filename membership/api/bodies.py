@@ -44,7 +44,14 @@ def check_media_type(request):
 
 def fields(request, wstype, nullable=False):
     """The checked fields of the body (``{}`` when it is empty)."""
-    raw = request.body
+    try:
+        raw = request.body
+    except OSError:
+        # The client sent less than its Content-Length and went quiet
+        # (the server's read timeout) or away: its request, not our fault.
+        raise errors.bad_request('The request body is shorter than its '
+                                 'Content-Length, or was not sent in '
+                                 'time.')
     if not raw:
         return {}
     try:
