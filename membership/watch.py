@@ -25,6 +25,8 @@ import logging
 import threading
 import time
 
+from membership.server import draining
+
 LOG = logging.getLogger(__name__)
 
 
@@ -63,6 +65,8 @@ class Watcher:
         self._poller = None
         self._work = threading.Event()
         storage.subscribe(self.notify)
+        # On SIGTERM parked waiters answer now, with what they have.
+        draining.subscribe(self._wake_all)
 
     def events(self, project_id, group, since, limit, kinds, timeout):
         """Events of ``group`` after ``since`` (None: from now), waiting
@@ -72,7 +76,7 @@ class Watcher:
         found = self.storage.events(project_id, group, since, limit, kinds)
         while not found.events:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 or draining.is_draining():
                 break
             seen = found.revision if since is None else max(since,
                                                             found.revision)
@@ -103,7 +107,8 @@ class Watcher:
         deadline = time.monotonic() + timeout
         try:
             with group.condition:
-                while group.revision <= revision and not group.gone:
+                while (group.revision <= revision and not group.gone
+                       and not draining.is_draining()):
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         break
@@ -143,6 +148,13 @@ class Watcher:
                 group.revision = max(group.revision, revision)
                 group.gone = group.gone or gone
                 group.answers = {}
+                group.condition.notify_all()
+
+    def _wake_all(self):
+        with self._lock:
+            groups = list(self._groups.values())
+        for group in groups:
+            with group.condition:
                 group.condition.notify_all()
 
     def _start_poller(self):
