@@ -32,7 +32,10 @@ class Worker(ggevent.GeventWorker):
     def timeout_ctx(self):
         # gunicorn wraps exactly the wait for the next request's head in
         # this: the connection is idle (or sending its headers) here.
-        timeout = gevent.Timeout(self.cfg.keepalive, False)
+        # Once draining, a connection that finished its request closes
+        # instead of waiting for another.
+        timeout = gevent.Timeout(self.cfg.keepalive if self.alive else 0,
+                                 False)
         current = gevent.getcurrent()
         self._between_requests[current] = timeout
         try:
@@ -77,7 +80,7 @@ class ReadTimeout:
         environ['wsgi.input'] = _Input(environ['wsgi.input'], environ)
 
         def _start_response(status, headers, exc_info=None):
-            if environ.get(_FAILED):
+            if environ.get(_FAILED) or draining.is_draining():
                 headers = [(k, v) for k, v in headers
                            if k.lower() != 'connection']
                 headers.append(('Connection', 'close'))
