@@ -68,7 +68,7 @@ class ServingTest(unittest.TestCase):
             'GET', f'/v1/groups/g/events?since={revision}&timeout={timeout}',
             [('X-Project-Id', self.project), V11])
 
-    def heartbeats(self, count):
+    def heartbeats(self, count, timeout=5):
         """Statuses of ``count`` heartbeats, each on a new connection."""
         codes = []
         for _ in range(count):
@@ -76,7 +76,7 @@ class ServingTest(unittest.TestCase):
                 codes.append(requests.post(
                     self.group + '/members/beater/heartbeat',
                     headers={'X-Project-Id': self.project},
-                    timeout=5).status_code)
+                    timeout=timeout).status_code)
             except requests.RequestException as e:
                 codes.append(type(e).__name__)
         return codes
@@ -107,7 +107,9 @@ class ServingTest(unittest.TestCase):
 
         async def scenario():
             parked = await _open(url, 1000, self.poll())
-            await asyncio.sleep(2)
+            # Parking 1,000 polls takes the worker a moment of CPU (more
+            # on a loaded machine): measure once they are parked.
+            await asyncio.to_thread(self.heartbeats, 1, timeout=60)
             codes = await asyncio.to_thread(self.heartbeats, 20)
             await asyncio.to_thread(self.http.put,
                                     self.group + '/members/new')
