@@ -18,6 +18,8 @@ polls the groups it has waiters on every ``[api] watch_poll_interval``,
 even when nobody else touches the group. No daemon is
 needed and any process may die: the record is made by whoever comes next.
 """
+import types
+
 import sqlalchemy as sa
 
 from membership.storage.sqlalchemy import clock
@@ -51,13 +53,32 @@ def live_member_count(now):
             .scalar_subquery())
 
 
+def _due_by_own_expiry(table, group_id, now, *columns):
+    return (sa.select(*columns, table.c.expires_at.label('at'))
+            .where(table.c.group_id == group_id, table.c.expires_at <= now))
+
+
+def _expired_sessions(table, group_id, now):
+    """Expired sessions with rows of ``table`` in the group."""
+    return sa.select(S.c.id, S.c.expires_at).where(
+        S.c.expires_at <= now,
+        sa.exists().where(table.c.session_id == S.c.id,
+                          table.c.group_id == group_id))
+
+
 def expiry_due(now):
-    """A correlated EXISTS: the outer group has an unrecorded expiry."""
-    members = (sa.select(M.c.id).select_from(MEMBERS_WITH_SESSION)
-               .where(M.c.group_id == G.c.id, MEMBER_EXPIRY <= now))
-    candidates = (sa.select(C.c.id).select_from(CANDIDATES_WITH_SESSION)
-                  .where(C.c.group_id == G.c.id, CANDIDATE_EXPIRY <= now))
-    return sa.or_(members.exists(), candidates.exists())
+    """A correlated EXISTS: the outer group has an unrecorded expiry.
+
+    ``coalesce(session's expiry, own expiry) <= now`` would scan the
+    group; a row has one or the other (a session-bound row's own
+    ``expires_at`` is NULL), so each is an index range scan: rows due
+    by their own expiry (``(group_id, expires_at)``), and expired
+    sessions (``sessions_expires_idx``: few, purged after the retention)
+    probed for rows here (``(session_id, group_id)``).
+    """
+    return sa.or_(*(query.exists() for table in (M, C) for query in (
+        _due_by_own_expiry(table, G.c.id, now, table.c.id),
+        _expired_sessions(table, G.c.id, now))))
 
 
 def lock_group(conn, project_id=None, name=None, group_id=None):
@@ -126,24 +147,13 @@ class Changes:
         """Record and remove every member and candidate whose expiry has
         passed, in the order of their expiries (a leader's included).
         """
-        gone = self.conn.execute(
-            sa.select(C.c.id, C.c.candidate_id, C.c.session_id,
-                      CANDIDATE_EXPIRY.label('at'))
-            .select_from(CANDIDATES_WITH_SESSION)
-            .where(C.c.group_id == self.group.id,
-                   CANDIDATE_EXPIRY <= self.now)).all()
+        gone = self._due_rows(C, C.c.candidate_id)
         for row in gone:
             if self._remove_if_due(C, row):
                 self.election_due = True
                 if row.candidate_id == self.leader_id:
                     self.leader_gone_at = row.at
-        due = self.conn.execute(
-            sa.select(M.c.id, M.c.member_id, M.c.session_id,
-                      MEMBER_EXPIRY.label('at'))
-            .select_from(MEMBERS_WITH_SESSION)
-            .where(M.c.group_id == self.group.id,
-                   MEMBER_EXPIRY <= self.now)
-            .order_by(MEMBER_EXPIRY, M.c.id)).all()
+        due = self._due_rows(M, M.c.member_id)
         for row in due:
             if (self.election_due and self.leader_gone_at is not None
                     and row.at > self.leader_gone_at):
@@ -151,6 +161,23 @@ class Changes:
                 self.election = self._elect()
             if self._remove_if_due(M, row):
                 self.record('expired', row.member_id, row.at)
+
+    def _due_rows(self, table, name):
+        """Due rows of ``table`` in this group, in expiry order (both
+        queries indexed: see :func:`expiry_due`).
+        """
+        columns = (table.c.id, name, table.c.session_id)
+        rows = [row._asdict() for row in self.conn.execute(
+            _due_by_own_expiry(table, self.group_id, self.now, *columns))]
+        sessions = dict(self.conn.execute(_expired_sessions(
+            table, self.group_id, self.now)).all())
+        if sessions:
+            rows += [dict(row._asdict(), at=sessions[row.session_id])
+                     for row in self.conn.execute(sa.select(*columns).where(
+                         table.c.group_id == self.group_id,
+                         table.c.session_id.in_(sessions)))]
+        rows.sort(key=lambda row: (row['at'], row['id']))
+        return [types.SimpleNamespace(**row) for row in rows]
 
     def candidacy_changed(self, stood_down=False):
         self.election_due = True

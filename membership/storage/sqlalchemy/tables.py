@@ -74,7 +74,7 @@ members = sa.Table(
                         name='uniq_members0group_member'),
     sa.Index('members_group_expires_idx', 'group_id', 'expires_at'),
     sa.Index('members_group_joined_idx', 'group_id', 'joined_at'),
-    sa.Index('members_session_idx', 'session_id'),
+    sa.Index('members_session_group_idx', 'session_id', 'group_id'),
 )
 
 candidates = sa.Table(
@@ -95,7 +95,8 @@ candidates = sa.Table(
     sa.UniqueConstraint('group_id', 'candidate_id',
                         name='uniq_candidates0group_candidate'),
     sa.Index('candidates_group_position_idx', 'group_id', 'position'),
-    sa.Index('candidates_session_idx', 'session_id'),
+    sa.Index('candidates_session_group_idx', 'session_id', 'group_id'),
+    sa.Index('candidates_group_expires_idx', 'group_id', 'expires_at'),
 )
 
 events = sa.Table(
