@@ -18,6 +18,7 @@ import contextlib
 import gevent
 from gunicorn.workers import ggevent
 
+from membership import blocking
 from membership.server import draining
 
 
@@ -43,6 +44,14 @@ class Worker(ggevent.GeventWorker):
                 yield
         finally:
             self._between_requests.pop(current, None)
+
+    def init_process(self):
+        # A call that blocks in C (a writer waiting for another process's
+        # lock on the SQLite file) waits in a thread of gevent's pool,
+        # not in the loop that serves every connection of this worker.
+        blocking.install(
+            lambda fn, args: gevent.get_hub().threadpool.apply(fn, args))
+        super().init_process()
 
     def handle_exit(self, sig, frame):
         super().handle_exit(sig, frame)

@@ -13,6 +13,7 @@ group lock (a session-bound member's heartbeat is the member UPDATE,
 which matches nothing, then one UPDATE of its session).
 """
 import contextlib
+import fcntl
 import functools
 import logging
 import os
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
+from membership import blocking
 from membership.storage import exceptions
 
 LOG = logging.getLogger(__name__)
@@ -129,15 +131,55 @@ def _sqlite_engine(url, conf, max_connections):
     return engine
 
 
+class _WriterLock:
+    """SQLite's one writer, queued for without SQLite's busy handler.
+
+    The busy handler sleeps and retries (up to 100 ms a try): that makes
+    the tail latency of every write once two processes share the file,
+    and under a cooperative server it stops the whole worker while it
+    sleeps. Instead, the threads (or greenlets) of this process queue on
+    a lock, in order, and the processes on an ``flock`` of a file next to
+    the database, which the kernel hands over the instant its holder
+    releases it (or dies). Uncontended, the ``flock`` is one system call;
+    contended, it waits in a real thread (``membership.blocking``).
+    """
+
+    def __init__(self, database):
+        self._threads = threading.Lock()
+        self._path = (database + '.writer' if database and
+                      database != ':memory:' else None)
+        self._fd = None
+
+    def __enter__(self):
+        self._threads.acquire()
+        if self._path is None:
+            return
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT,
+                                   0o600)
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                blocking.call(fcntl.flock, self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def __exit__(self, *exc_info):
+        try:
+            if self._path is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
 class Transactions:
     """Read and write transactions over one engine."""
 
     def __init__(self, engine):
         self.engine = engine
-        # SQLite has one writer at a time. Threads of this process queue
-        # here, in order, instead of in SQLite's busy handler, which
-        # sleeps and retries (up to 100 ms a try) and makes tail latency.
-        self._writer = (threading.Lock()
+        self._writer = (_WriterLock(engine.url.database)
                         if engine.dialect.name == 'sqlite'
                         else contextlib.nullcontext())
 
