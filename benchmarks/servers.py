@@ -12,7 +12,7 @@ first) on 127.0.0.1 and is measured on:
   then one join: how many answered within 30 s, when the last came, the
   server's CPU seconds while parking, RSS before and parked, and
   heartbeats while they are parked;
-- wrk: heartbeat req/s and p99 (16 connections, benchmarks/heartbeat.py's
+- wrk: heartbeat req/s and p99 (16 connections, benchmarks/load.py's
   Lua script), RUNS times;
 - sigterm: 10 parked long-polls (timeout 20 s), SIGTERM to the master:
   how many got a 200, how many were cut, how long until it exited.
@@ -38,7 +38,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
-from benchmarks import heartbeat  # noqa: E402
+from benchmarks import load  # noqa: E402
 from tests import apiservers  # noqa: E402
 from tests.functional import test_http_conformance  # noqa: E402
 from tests import httpraw  # noqa: E402
@@ -46,6 +46,8 @@ from tests import httpraw  # noqa: E402
 BIN = os.path.dirname(sys.executable)
 WAITERS = int(os.environ.get('BENCH_WAITERS', '2000'))
 RUNS = int(os.environ.get('BENCH_RUNS', '3'))
+DURATION = os.environ.get('BENCH_DURATION', '10s')
+MEMBERS = 200
 APP = 'membership.api.wsgi:application'
 THREADS = 32  # the old membership-api default, 2 processes x 32
 
@@ -137,7 +139,7 @@ class Client:
                         'OpenStack-API-Version': 'membership 1.1'}
         self.group = f'{url}/v1/groups/bench'
         requests.put(self.group, headers=self.headers).raise_for_status()
-        for n in range(heartbeat.MEMBERS):
+        for n in range(MEMBERS):
             requests.put(f'{self.group}/members/m{n}', json={'ttl': 3600},
                          headers=self.headers).raise_for_status()
 
@@ -257,14 +259,12 @@ def parked_polls(server, client):
 def wrk(server, client):
     figures = []
     for _ in range(RUNS):
-        out = heartbeat.wrk(server.url, 'POST', '/v1/groups/bench/members/m',
-                            '/heartbeat', client.project)
-        rate = float(out.split('Requests/sec:')[1].split()[0])
-        p99 = [line.split()[1] for line in out.splitlines()
-               if line.strip().startswith('99%')][0]
-        errors = 'Non-2xx' in out or 'Socket errors' in out
-        flag = ' (errors)' if errors else ''
-        figures.append(f'{rate:,.0f}/s p99 {p99}{flag}')
+        out = load.run(server.url, load.script(
+            'POST', '"/v1/groups/bench/members/m" .. n .. "/heartbeat"', 204,
+            MEMBERS, headers=(('X-Project-Id', client.project),)),
+            16, DURATION)
+        flag = ' (errors)' if out['errors'] or out['unexpected'] else ''
+        figures.append(f"{out['rps']:,.0f}/s p99 {out['p99']:.1f} ms{flag}")
     return '; '.join(figures)
 
 
@@ -298,7 +298,6 @@ def measure(name, workdir):
     server = Server(name, workdir).start()
     row = {'server': name}
     try:
-        heartbeat.MEMBERS = 200
         client = Client(server.url)
         for axis in (conformance, slow_clients, parked_polls, wrk, sigterm):
             started = time.monotonic()
@@ -318,7 +317,7 @@ def measure(name, workdir):
 def main(names):
     with tempfile.TemporaryDirectory(prefix='membership-servers-') as tmp:
         names = names or list(commands(0, ''))
-        print(f'{WAITERS} waiters, wrk -t2 -c16 -d{heartbeat.DURATION} x '
+        print(f'{WAITERS} waiters, wrk -t2 -c16 -d{DURATION} x '
               f'{RUNS}, threaded servers 2 x {THREADS} threads', flush=True)
         rows = [measure(name, tmp) for name in names]
     for row in rows:

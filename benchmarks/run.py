@@ -1,0 +1,204 @@
+"""The performance figures of membership, in one run: ``tox -e bench``.
+
+Starts each server on 127.0.0.1, loads it from separate wrk processes
+(benchmarks/load.py), and prints one table: every figure of the
+performance issue beside its target and its ratio to the bare-app
+limits (a WSGI app answering 204 under the same server, and under the
+fastest server measured). Writes the table as JSON and plots throughput
+and p99 versus group size and versus connections as PNGs, all under
+benchmarks/results/.
+
+PostgreSQL is measured when MEMBERSHIP_TEST_DB_URL names a server
+(tools/with-db.sh), Keystone when MEMBERSHIP_TEST_KEYSTONE_DIR does
+(tools/with-keystone.sh): ``tox -e bench`` runs under both.
+
+    BENCH_DURATION=5s python benchmarks/run.py
+"""
+import os
+import statistics
+import sys
+import time
+import uuid
+
+import requests
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+from benchmarks import apps  # noqa: E402
+from benchmarks import load  # noqa: E402
+from benchmarks import report  # noqa: E402
+from benchmarks import seed  # noqa: E402
+from tests import apiservers  # noqa: E402
+from tests import dbserver  # noqa: E402
+from tests.integration import test_keystone  # noqa: E402
+
+DURATION = os.environ.get('BENCH_DURATION', '5s')
+SIZES = (100, 10000, 100000)
+CONNECTIONS = (1, 2, 4, 8, 16, 32, 64)
+MEMBERS = 1000
+SESSIONS = 1000
+JSON_BODY = '\'{"ttl": 600}\''
+
+
+class Target:
+    """A group of wrk runs against one membership-api."""
+
+    def __init__(self, servers, project, headers=()):
+        """``headers``: the auth headers (noauth: X-Project-Id)."""
+        self.servers = servers
+        self.url = servers.urls[0]
+        self.project = project
+        self.headers = tuple(headers) or (('X-Project-Id', project),)
+        self.http = requests.Session()
+        self.http.headers.update(dict(self.headers))
+
+    def group(self, name, size):
+        self.http.put(f'{self.url}/v1/groups/{name}').raise_for_status()
+        seed.members(self.servers.connection, self.project, name, size)
+        return f'/v1/groups/{name}/members/'
+
+    def wrk(self, method, path, expect, pool=1, body='nil', connections=16,
+            duration=DURATION, prelude=''):
+        lua = load.script(method, path, expect, pool, body, self.headers)
+        return load.run(self.url, prelude + lua, connections, duration)
+
+    def heartbeat(self, members, size=MEMBERS, connections=16):
+        return self.wrk('POST', f'"{members}m" .. n .. "/heartbeat"', 204,
+                        size, connections=connections)
+
+    def get(self, members, size=MEMBERS):
+        return self.wrk('GET', f'"{members}m" .. n', 200, size)
+
+    def join(self, members):
+        return self.wrk('PUT', f'"{members}j" .. unique', 201,
+                        body=JSON_BODY)
+
+    def leave(self, members):
+        # The joins' names, in the same order, in half the time: a leave
+        # of a name never joined would answer 404 (counted unexpected).
+        half = f'{max(1, int(DURATION.rstrip("s")) // 2)}s'
+        return self.wrk('DELETE', f'"{members}j" .. unique', 204,
+                        duration=half)
+
+    def session_heartbeat(self, count=SESSIONS):
+        ids = [self.http.post(f'{self.url}/v1/sessions', json={'ttl': 600},
+                              headers={'OpenStack-API-Version':
+                                       'membership 1.2'}).json()['id']
+               for _ in range(count)]
+        prelude = 'ids = {' + ','.join(f'"{i}"' for i in ids) + '}\n'
+        return self.wrk('POST', '"/v1/sessions/" .. ids[n + 1] .. '
+                        '"/heartbeat"', 204, count, prelude=prelude)
+
+    def list_page(self, members, limit=1000, rounds=30):
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            self.http.get(f'{self.url}{members[:-1]}?limit={limit}'
+                          ).raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+        return {'p50': statistics.median(times),
+                'p99': sorted(times)[int(len(times) * 0.99) - 1]}
+
+    def walk(self, members, limit=1000):
+        started = time.perf_counter()
+        url, seen = f'{self.url}{members[:-1]}?limit={limit}', 0
+        while url:
+            page = self.http.get(url).json()
+            seen += len(page['members'])
+            url = next((link['href'] for link in page.get('links', ())
+                        if link['rel'] == 'next'), None)
+        return {'ms': (time.perf_counter() - started) * 1000,
+                'members': seen}
+
+
+def noauth(**kwargs):
+    servers = apiservers.ApiServers(1, **kwargs).start()
+    return Target(servers, uuid.uuid4().hex)
+
+
+def measure_noauth(figures):
+    target = noauth(workers=2, extra='max_waiters = 5000')
+    try:
+        members = target.group('bench', MEMBERS)
+        figures['heartbeat'] = target.heartbeat(members)
+        figures['session heartbeat'] = target.session_heartbeat()
+        figures['GET member'] = target.get(members)
+        for connections in CONNECTIONS:
+            figures[f'heartbeat c{connections}'] = target.heartbeat(
+                members, connections=connections)
+        for size in SIZES:
+            members = target.group(f'size{size}', size)
+            figures[f'heartbeat n{size}'] = target.heartbeat(members, size)
+            figures[f'GET member n{size}'] = target.get(members, size)
+            figures[f'join n{size}'] = target.join(members)
+            figures[f'leave n{size}'] = target.leave(members)
+            if size == 10000:
+                figures['list 1000 of 10000'] = target.list_page(members)
+            if size == 100000:
+                figures['walk 100000'] = target.walk(members)
+        figures['join'] = figures['join n10000']
+        figures['leave'] = figures['leave n10000']
+    finally:
+        target.servers.stop()
+
+
+def measure_one_process(figures):
+    target = noauth(workers=1)
+    try:
+        members = target.group('bench', MEMBERS)
+        figures['heartbeat 1 process'] = target.heartbeat(members)
+        figures['join 1 process'] = target.join(members)
+    finally:
+        target.servers.stop()
+
+
+def measure_postgresql(figures):
+    database = dbserver.fresh_database()
+    if database is None:
+        return
+    try:
+        target = noauth(workers=2, connection=database.url)
+        try:
+            members = target.group('bench', MEMBERS)
+            figures['heartbeat PostgreSQL'] = target.heartbeat(members)
+            figures['join PostgreSQL'] = target.join(members)
+        finally:
+            target.servers.stop()
+    finally:
+        database.drop()
+
+
+def measure_keystone(figures):
+    """The same heartbeats with auth_token validating (cached) tokens of
+    the real Keystone of tools/with-keystone.sh.
+    """
+    if not test_keystone.KEYSTONE_DIR:
+        return
+    test_keystone.KeystoneTest.setUpClass()
+    servers = test_keystone.KeystoneTest.servers
+    user = 'project-a-member'
+    session = test_keystone.KeystoneTest.sessions[user]
+    target = Target(servers, session.get_project_id(),
+                    (('X-Auth-Token', session.get_token()),))
+    try:
+        members = target.group('bench', MEMBERS)
+        figures['heartbeat keystone'] = target.heartbeat(members)
+    finally:
+        test_keystone.KeystoneTest.tearDownClass()
+
+
+def main():
+    figures = {'bare gunicorn-gevent': apps.bare('gunicorn', DURATION),
+               'bare uwsgi': apps.bare('uwsgi', DURATION),
+               'flask gunicorn-gevent': apps.flask_heartbeat(DURATION)}
+    measure_noauth(figures)
+    measure_one_process(figures)
+    measure_postgresql(figures)
+    measure_keystone(figures)
+    rows = report.table(figures)
+    report.write(figures, rows)
+    return figures
+
+
+if __name__ == '__main__':
+    main()
