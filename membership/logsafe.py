@@ -12,7 +12,8 @@ def text(value):
     if value is None:
         return None
     value = str(value)
-    if all(char in _PRINTABLE_ASCII for char in value):
+    # The common case in C: printable ASCII (no controls), no backslash.
+    if value.isascii() and value.isprintable() and '\\' not in value:
         return value
     return ''.join(char if char in _PRINTABLE_ASCII or (
         char.isprintable() and char != '\\' and ord(char) > 0x7f)
