@@ -29,9 +29,17 @@ from membership.server import draining
 
 LOG = logging.getLogger(__name__)
 
+# The environ key of a callable the server may give a request: True once
+# its client has closed the connection (membership.server.worker).
+CLIENT_GONE = 'membership.client_gone'
+# How often a parked waiter asks whether its client is still there.
+CLIENT_CHECK_INTERVAL = 0.5
+
 
 class TooManyWaiters(Exception):
-    """This process already holds ``[api] max_waiters`` long-polls."""
+    """This process already holds ``[api] max_waiters`` long-polls, or
+    this project its share of them.
+    """
 
 
 class GroupReplaced(Exception):
@@ -55,22 +63,29 @@ class _Group:
 
 class Watcher:
 
-    def __init__(self, storage, poll_interval, max_waiters):
+    def __init__(self, storage, poll_interval, max_waiters,
+                 project_share=1.0):
         self.storage = storage
         self.poll_interval = poll_interval
         self.max_waiters = max_waiters
+        # No project may hold more than its share of the cap, so one
+        # that parks (or abandons) many long-polls cannot starve others.
+        self.max_project_waiters = max(1, int(max_waiters * project_share))
         self._lock = threading.Lock()
         self._groups = {}
         self._waiters = 0
+        self._projects = {}
         self._poller = None
         self._work = threading.Event()
         storage.subscribe(self.notify)
         # On SIGTERM parked waiters answer now, with what they have.
         draining.subscribe(self._wake_all)
 
-    def events(self, project_id, group, since, limit, kinds, timeout):
+    def events(self, project_id, group, since, limit, kinds, timeout,
+               client_gone=None):
         """Events of ``group`` after ``since`` (None: from now), waiting
-        up to ``timeout`` seconds for the first.
+        up to ``timeout`` seconds for the first, or until
+        ``client_gone()`` says nobody waits for the answer any more.
         """
         deadline = time.monotonic() + timeout
         found = self.storage.events(project_id, group, since, limit, kinds)
@@ -80,7 +95,10 @@ class Watcher:
                 break
             seen = found.revision if since is None else max(since,
                                                             found.revision)
-            state = self.wait(found.group_id, seen, remaining)
+            state = self.wait(found.group_id, seen, remaining, project_id,
+                              client_gone)
+            if state is None:
+                break
             since, group_id = seen, found.group_id
             found = self._shared(state, (project_id, group, since, limit,
                                          kinds), self.storage.events)
@@ -90,21 +108,28 @@ class Watcher:
                 raise GroupReplaced()
         return found
 
-    def wait(self, group_id, revision, timeout):
+    def wait(self, group_id, revision, timeout, project_id=None,
+             client_gone=None):
         """Block until the group passes ``revision``, disappears, or
-        ``timeout`` seconds pass. Returns the group's waiting state.
+        ``timeout`` seconds pass. Returns the group's waiting state, or
+        None when ``client_gone()`` became true: its slot is free again
+        within :data:`CLIENT_CHECK_INTERVAL`.
         """
         with self._lock:
-            if self._waiters >= self.max_waiters:
+            held = self._projects.get(project_id, 0)
+            if (self._waiters >= self.max_waiters
+                    or held >= self.max_project_waiters):
                 raise TooManyWaiters()
             group = self._groups.get(group_id)
             if group is None:
                 group = self._groups[group_id] = _Group()
             group.waiters += 1
             self._waiters += 1
+            self._projects[project_id] = held + 1
             self._start_poller()
         self._work.set()
         deadline = time.monotonic() + timeout
+        slice_ = CLIENT_CHECK_INTERVAL if client_gone else timeout
         try:
             with group.condition:
                 while (group.revision <= revision and not group.gone
@@ -112,13 +137,20 @@ class Watcher:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         break
-                    group.condition.wait(remaining)
+                    group.condition.wait(min(remaining, slice_))
+                    if client_gone is not None and client_gone():
+                        return None
         finally:
             with self._lock:
                 group.waiters -= 1
                 self._waiters -= 1
                 if not group.waiters:
                     self._groups.pop(group_id, None)
+                held = self._projects[project_id] - 1
+                if held:
+                    self._projects[project_id] = held
+                else:
+                    del self._projects[project_id]
         return group
 
     @staticmethod

@@ -37,7 +37,8 @@ class Services:
         self.enforcer = policy.Authorizer(conf)
         self.watcher = watch.Watcher(self.storage,
                                      conf.api.watch_poll_interval,
-                                     conf.api.max_waiters)
+                                     conf.api.max_waiters,
+                                     conf.api.project_waiter_share)
 
 
 def paste_config_path(conf):

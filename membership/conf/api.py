@@ -29,12 +29,18 @@ OPTS = [
     cfg.IntOpt('max_long_poll_timeout', default=60, min=0, max=3600,
                help='Largest timeout, in seconds, an events request may '
                     'wait.'),
-    cfg.IntOpt('max_waiters', default=24, min=0,
+    cfg.IntOpt('max_waiters', default=5000, min=0,
                help='Long-poll requests one API process holds at once. '
                     'Beyond it an events request with a timeout gets 503 '
-                    'with Retry-After. Keep it below [api] threads (or the '
-                    'threads of the WSGI daemon) so short requests always '
-                    'find a thread.'),
+                    'with Retry-After. Under membership-api a parked '
+                    'long-poll is a greenlet (a few kilobytes, no '
+                    'database connection); under Apache mod_wsgi it holds '
+                    'a thread of the long-poll WSGIDaemonProcess group: '
+                    'keep it below that group\'s threads.'),
+    cfg.FloatOpt('project_waiter_share', default=0.5, min=0.01, max=1.0,
+                 help='The fraction of [api] max_waiters one project may '
+                      'hold. A project over its share gets 503 with '
+                      'Retry-After; the others keep waiting.'),
     cfg.FloatOpt('watch_poll_interval', default=0.025, min=0.005, max=1.0,
                  help='Seconds between the checks one API process makes, '
                       'while it holds long-poll waiters, for changes made '

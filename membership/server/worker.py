@@ -14,12 +14,16 @@ this subclass adds to gunicorn's ``GeventWorker``:
   greenlet forever.
 """
 import contextlib
+import functools
+import select
+import socket
 
 import gevent
 from gunicorn.workers import ggevent
 
 from membership import blocking
 from membership.server import draining
+from membership import watch
 
 
 class Worker(ggevent.GeventWorker):
@@ -87,6 +91,7 @@ class ReadTimeout:
         if sock is None:
             return self.application(environ, start_response)
         environ['wsgi.input'] = _Input(environ['wsgi.input'], environ)
+        environ[watch.CLIENT_GONE] = functools.partial(_closed, sock)
 
         def _start_response(status, headers, exc_info=None):
             if environ.get(_FAILED) or draining.is_draining():
@@ -105,6 +110,18 @@ class ReadTimeout:
 
 
 _FAILED = 'membership.server.read_failed'
+
+
+def _closed(sock):
+    """Has the client closed its side? A parked long-poll's socket has
+    nothing to read unless the client pipelined its next request or
+    went away: an end of file is the latter.
+    """
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b''
+    except OSError:
+        return True
 
 
 class _Input:

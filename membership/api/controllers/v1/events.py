@@ -33,13 +33,15 @@ class EventsController(base.GroupScoped):
         kinds = (None if call.at_least(microversion.ELECTION)
                  else MEMBERSHIP_TYPES)
         try:
-            found = call.watcher.events(call.project_id, self.group, since,
-                                        limit, kinds, timeout)
+            found = call.watcher.events(
+                call.project_id, self.group, since, limit, kinds, timeout,
+                call.request.environ.get(watch.CLIENT_GONE))
         except watch.TooManyWaiters:
             raise errors.APIError(
                 503, errors.TOO_MANY_WAITERS,
-                'This API process holds as many long-polls as '
-                '[api] max_waiters allows; retry, or poll with '
+                'This API process holds as many long-polls as [api] '
+                'max_waiters allows, or this project its [api] '
+                'project_waiter_share of them; retry, or poll with '
                 'timeout=0.', headers={'Retry-After': '1'})
         except watch.GroupReplaced:
             raise errors.APIError(
