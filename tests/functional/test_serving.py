@@ -46,9 +46,9 @@ async def _statuses(connections, seconds):
 
 class ServingTest(unittest.TestCase):
 
-    def start(self, server_section):
+    def start(self, server_section, api='max_waiters = 3000'):
         servers = apiservers.ApiServers(
-            1, workers=1, extra='max_waiters = 3000',
+            1, workers=1, extra=api,
             sections='[server]\n' + server_section).start()
         self.addCleanup(servers.stop)
         self.server = servers.servers[0]
@@ -119,6 +119,34 @@ class ServingTest(unittest.TestCase):
         codes, woken = asyncio.run(scenario())
         self.assertEqual([204] * 20, codes)
         self.assertEqual([200] * 1000, woken)
+
+    def poll_status(self, project, timeout=1):
+        headers = {'X-Project-Id': project, V11[0]: V11[1]}
+        revision = requests.get(self.group, headers=headers,
+                                timeout=30).json()['revision']
+        return requests.get(
+            f'{self.group}/events?since={revision}&timeout={timeout}',
+            headers=headers, timeout=30).status_code
+
+    def test_abandoned_long_polls_free_their_project_share(self):
+        # A project may hold half of the 10 waiters.
+        url = self.start('', api='max_waiters = 10')
+        requests.put(self.group, headers={'X-Project-Id': 'other'},
+                     timeout=30).raise_for_status()
+
+        async def scenario():
+            parked = await _open(url, 5, self.poll())
+            await asyncio.sleep(1)
+            over = await asyncio.to_thread(self.poll_status, self.project)
+            other = await asyncio.to_thread(self.poll_status, 'other')
+            for _, writer in parked:
+                writer.close()
+            # Each parked waiter sees its client gone within 0.5 s.
+            await asyncio.sleep(1.5)
+            again = await asyncio.to_thread(self.poll_status, self.project)
+            return over, other, again
+
+        self.assertEqual((503, 200, 200), asyncio.run(scenario()))
 
     def test_sigterm_answers_parked_long_polls_and_exits(self):
         url = self.start('graceful_timeout = 20\n')
