@@ -10,7 +10,8 @@ MEMBERSHIP_CONFIG_FILE = CONFIG, with CONFIG's "-waiters.conf" sibling
 on top for the waiters group; paths, user (www-data) and the
 Python home (this interpreter's virtualenv) are filled in, and the server
 directives a Debian apache2.conf would give (modules, pid, logs) are
-added. The body read timeout is 3 s instead of 20, for the tests. Logs go to DIR/NAME-access.log and DIR/error.log.
+added. The body read timeout is 3 s instead of 20, for the tests. Logs
+go to DIR/NAME-access.log and DIR/error.log.
 """
 import os
 import re
