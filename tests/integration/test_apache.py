@@ -32,30 +32,6 @@ def graceful_restart():
                     '-k', 'graceful'], check=True)
 
 
-async def _park(url, count, request):
-    """``count`` connections to ``url``, each sent ``request``."""
-    host, port = url.split('//')[1].split(':')
-    parked = []
-    for _ in range(count):
-        reader, writer = await asyncio.open_connection(host, int(port))
-        writer.write(request)
-        parked.append((reader, writer))
-    return parked
-
-
-async def _statuses(parked, seconds):
-    """The status each connection answers within ``seconds`` (None:
-    nothing yet, 'EOF': closed).
-    """
-    async def one(reader):
-        try:
-            line = await asyncio.wait_for(reader.readline(), seconds)
-        except (asyncio.TimeoutError, ConnectionError):
-            return None
-        return int(line.split()[1]) if line.startswith(b'HTTP/') else 'EOF'
-    return await asyncio.gather(*(one(r) for r, _ in parked))
-
-
 @unittest.skipUnless(APACHE_DIR, 'needs Apache httpd + mod_wsgi: run by '
                      'tox -e integration-apache (tools/with-apache.sh)')
 class ApacheTest(unittest.TestCase):
@@ -186,16 +162,16 @@ class ApacheTest(unittest.TestCase):
         request = self.poll(timeout=60)
 
         async def scenario():
-            parked = await _park(URL, 1000, request)
+            parked = await httpraw.open_many(URL, 1000, request)
             # The API's threads are not the waiters': heartbeats go on.
             started = time.monotonic()
             codes = await asyncio.to_thread(self.heartbeats, 20)
             beating = time.monotonic() - started
-            early = await _statuses(parked, 0.5)
+            early = await httpraw.first_statuses(parked, 0.5)
             started = time.monotonic()
             await asyncio.to_thread(requests.put, self.group +
                                     '/members/new', headers=self.http.headers)
-            woken = await _statuses(parked, 60)
+            woken = await httpraw.first_statuses(parked, 60)
             waking = time.monotonic() - started
             for _, writer in parked:
                 writer.close()
