@@ -5,6 +5,7 @@ Content-Length, chunked coding or the end of the connection): enough to
 check a server's framing without trusting an HTTP library that would
 normalise the very bytes under test.
 """
+import asyncio
 import dataclasses
 import socket
 import time
@@ -160,3 +161,29 @@ def exchange(url, data, count=1, method='GET', timeout=10):
         except (EOFError, ConnectionError):
             return responses, True
     return responses, False
+
+
+async def open_many(url, count, data=None):
+    """``count`` asyncio connections to ``url``, each sent ``data``."""
+    parsed = urllib.parse.urlsplit(url)
+    opened = []
+    for _ in range(count):
+        reader, writer = await asyncio.open_connection(parsed.hostname,
+                                                       parsed.port)
+        if data:
+            writer.write(data)
+        opened.append((reader, writer))
+    return opened
+
+
+async def first_statuses(connections, seconds):
+    """The status each of ``connections`` answers within ``seconds``:
+    None when nothing came, 'EOF' when the server closed first.
+    """
+    async def one(reader):
+        try:
+            line = await asyncio.wait_for(reader.readline(), seconds)
+        except (asyncio.TimeoutError, ConnectionError):
+            return None
+        return int(line.split()[1]) if line.startswith(b'HTTP/') else 'EOF'
+    return await asyncio.gather(*(one(r) for r, _ in connections))

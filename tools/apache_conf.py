@@ -1,13 +1,17 @@
 """Write an httpd.conf for tests from etc/membership/apache-membership.conf.
 
-    python tools/apache_conf.py DIR NAME:PORT:CONFIG[:PROCESSES] ...
+    python tools/apache_conf.py DIR NAME:PORT:CONFIG[:PROCESSES[:WAITERS]] ...
 
 The sample vhost is the template: each NAME gets a copy of its
-<VirtualHost> on PORT (loopback only) with its own daemon process group
-and MEMBERSHIP_CONFIG_FILE = CONFIG; paths, user (www-data) and the
+<VirtualHost> on PORT (loopback only) with its own two daemon process
+groups (PROCESSES x 8 threads for the API, default 2; one process of
+WAITERS threads for the long-polls, default the sample's) and
+MEMBERSHIP_CONFIG_FILE = CONFIG, with CONFIG's "-waiters.conf" sibling
+on top for the waiters group; paths, user (www-data) and the
 Python home (this interpreter's virtualenv) are filled in, and the server
 directives a Debian apache2.conf would give (modules, pid, logs) are
-added. Logs go to DIR/NAME-access.log and DIR/error.log.
+added. The body read timeout is 3 s instead of 20, for the tests. Logs
+go to DIR/NAME-access.log and DIR/error.log.
 """
 import os
 import re
@@ -20,15 +24,16 @@ SAMPLE = os.path.join(HERE, '..', 'etc', 'membership',
 MODULES = '/usr/lib/apache2/modules'
 
 
-def vhost(template, name, port, config, processes, wsgi_py):
+def vhost(template, name, port, config, processes, waiters, wsgi_py):
     text = template.replace('<VirtualHost *:9860>',
                             f'<VirtualHost 127.0.0.1:{port}>')
-    text = text.replace('WSGIDaemonProcess membership-api',
-                        f'WSGIDaemonProcess membership-{name}')
-    text = text.replace('WSGIProcessGroup membership-api',
-                        f'WSGIProcessGroup membership-{name}')
-    text = re.sub(r'processes=\d+', f'processes={processes}', text)
-    text = text.replace('threads=32', 'threads=8')
+    text = re.sub(r'(WSGIDaemonProcess membership-api) processes=\d+ '
+                  r'threads=\d+',
+                  rf'\1 processes={processes} threads=8', text)
+    if waiters:
+        text = re.sub(r'(WSGIDaemonProcess membership-waiters '
+                      r'processes=1) threads=\d+',
+                      rf'\1 threads={waiters}', text)
     text = text.replace('user=membership group=membership',
                         f'user=www-data group=www-data '
                         f'python-home={sys.prefix}')
@@ -37,10 +42,18 @@ def vhost(template, name, port, config, processes, wsgi_py):
     text = text.replace('/usr/lib/python3/dist-packages/membership/api',
                         os.path.dirname(wsgi_py))
     text = text.replace('/etc/membership/membership.conf', config)
+    text = text.replace('/etc/membership/membership-waiters.conf',
+                        config[:-len('.conf')] + '-waiters.conf')
     text = text.replace('${APACHE_LOG_DIR}/membership-error.log',
                         '${APACHE_LOG_DIR}/error.log')
     text = text.replace('${APACHE_LOG_DIR}/membership-access.log',
                         f'${{APACHE_LOG_DIR}}/{name}-access.log')
+    # The tests wait for a short body's read timeout: 3 s, not 20.
+    text = text.replace('body=20,MinRate=500', 'body=3,MinRate=500')
+    # Group names last: the waiters' config path contains one.
+    for group in ('api', 'waiters'):
+        text = text.replace(f'membership-{group}',
+                            f'membership-{name}-{group}')
     return text
 
 
@@ -81,8 +94,9 @@ def main(directory, *sites):
     for site in sites:
         name, port, config, *rest = site.split(':')
         processes = rest[0] if rest else '2'
+        waiters = rest[1] if len(rest) > 1 else None
         lines.append(vhost(template, name, port, config, processes,
-                           wsgi_py))
+                           waiters, wsgi_py))
     path = os.path.join(directory, 'httpd.conf')
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')

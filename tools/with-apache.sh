@@ -6,14 +6,19 @@
 # Installs apache2/apache2-dev (apt) and mod_wsgi (pip, into the current
 # virtualenv) when missing (tools/apache.sh), then starts one httpd on
 # loopback whose config is generated from etc/membership/apache-membership.conf
-# (tools/apache_conf.py), with these sites, each its own daemon group
-# over its own SQLite database:
-#   main       2 processes x 8 threads, noauth   -> MEMBERSHIP_TEST_URL
-#   short      [api] max_limit=3 (lists.yaml)    -> MEMBERSHIP_TEST_URL_SHORT
-#   retention  [storage] event_retention=1         -> MEMBERSHIP_TEST_URL_RETENTION
+# (tools/apache_conf.py), with these sites, each its own two daemon
+# groups (the API's; one process for the long-polls, NAME-waiters.conf
+# on top of NAME.conf) over its own SQLite database:
+#   main       2 processes x 8 threads, noauth; long-polls: 1,100
+#              threads, [api] max_waiters = 1000 -> MEMBERSHIP_TEST_URL
+#   short      [api] max_limit=3 (lists.yaml); long-polls: 16 threads,
+#              max_waiters = 6                   -> MEMBERSHIP_TEST_URL_SHORT
+#   retention  [storage] event_retention=1, proxy header parsing off
+#                                                -> MEMBERSHIP_TEST_URL_RETENTION
 #   keystone   auth_strategy=keystone, 1 process, on MEMBERSHIP_TEST_API_PORT,
 #              when run inside tools/with-keystone.sh
 #                                                -> MEMBERSHIP_TEST_KEYSTONE_API_URL
+# The sites other than main have 16 long-poll threads and max_waiters = 6.
 # Exports MEMBERSHIP_TEST_APACHE_DIR (logs, httpd.conf), runs COMMAND and
 # stops httpd by PID, whatever COMMAND returned.
 set -euo pipefail
@@ -47,7 +52,8 @@ stop() {
 }
 trap stop EXIT
 
-site_conf() {   # NAME EXTRA-SECTIONS -> writes DIR/NAME.conf and its database
+site_conf() {   # NAME EXTRA-SECTIONS [MAX-WAITERS] -> writes DIR/NAME.conf,
+                # DIR/NAME-waiters.conf and the database
     mkdir -p "$dir/$1"
     cat >"$dir/$1.conf" <<CONF
 [DEFAULT]
@@ -57,15 +63,17 @@ state_path = $dir/$1
 enable_proxy_headers_parsing = true
 $2
 CONF
+    printf '[api]\nmax_waiters = %s\nthreads = 16\n' "${3:-6}" >"$dir/$1-waiters.conf"
     membership-manage --config-file "$dir/$1.conf" db sync >/dev/null 2>&1
     chown -R www-data:www-data "$dir/$1"
 }
-site_conf main $'[api]\nmax_waiters = 6'
+site_conf main '' 1000
 site_conf short $'[api]\nmax_limit = 3\nmax_member_ttl = 100\ndefault_member_ttl = 30'
 site_conf retention $'[storage]\nevent_retention = 1'
+sed -i 's/^enable_proxy_headers_parsing = true/enable_proxy_headers_parsing = false/' "$dir/retention.conf"
 main=$(free_port); short=$(free_port); retention=$(free_port)
-sites=("main:$main:$dir/main.conf:2" "short:$short:$dir/short.conf:1"
-       "retention:$retention:$dir/retention.conf:1")
+sites=("main:$main:$dir/main.conf:2" "short:$short:$dir/short.conf:1:16"
+       "retention:$retention:$dir/retention.conf:1:16")
 if [ -n "${MEMBERSHIP_TEST_KEYSTONE_DIR:-}" ]; then
     # shellcheck disable=SC1091
     . "$MEMBERSHIP_TEST_KEYSTONE_DIR/keystone.env"
@@ -83,7 +91,7 @@ project_domain_id = default
 service_token_roles_required = true
 token_cache_time = 300"
     sed -i 's/^auth_strategy = noauth/auth_strategy = keystone/' "$dir/keystone.conf"
-    sites+=("keystone:$MEMBERSHIP_TEST_API_PORT:$dir/keystone.conf:1")
+    sites+=("keystone:$MEMBERSHIP_TEST_API_PORT:$dir/keystone.conf:1:16")
     export MEMBERSHIP_TEST_KEYSTONE_API_URL=http://127.0.0.1:$MEMBERSHIP_TEST_API_PORT
     export MEMBERSHIP_TEST_POLICY_FILE=$dir/keystone/policy.yaml
 fi

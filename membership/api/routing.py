@@ -13,14 +13,36 @@ Two subclasses, no patching:
   their whole response (``method.route``), so pecan's per-request
   signature inspection and template rendering have nothing to do.
 
+A target with a dot segment (``.`` or ``..``, literal or
+percent-encoded) is refused before routing: a server that resolves them
+(Apache does, RFC 3986 5.2.4) would otherwise hand the app another
+resource's path, so the raw target the server received is checked, not
+the path it passes on.
+
 Everything else (generic controllers, Accept negotiation, HTTP errors)
 is pecan's own.
 """
+import urllib.parse
+
 import pecan
 from webob import exc
 from webob import multidict
 
 from membership.api import call
+from membership.api import errors
+
+# Where servers put the request target as the client sent it: mod_wsgi
+# and uWSGI, gunicorn.
+_RAW_TARGET = ('REQUEST_URI', 'RAW_URI')
+
+
+def has_dot_segment(environ):
+    """True when the request target, as sent, has a dot segment."""
+    raw = next((environ[key] for key in _RAW_TARGET if environ.get(key)),
+               environ.get('PATH_INFO', ''))
+    path = urllib.parse.urlsplit(raw).path
+    return any(urllib.parse.unquote(segment) in ('.', '..')
+               for segment in path.split('/'))
 
 
 class Request(pecan.Request):
@@ -45,6 +67,15 @@ class App(pecan.Pecan):
         self.services = services
 
     def route(self, req, node, path):
+        if has_dot_segment(req.environ):
+            req.environ[errors.FORMATTED] = True
+            raise exc.HTTPBadRequest(
+                content_type='application/json', charset=None,
+                body=errors.body(
+                    400, errors.INVALID_REQUEST,
+                    'The path has a "." or ".." segment: send the '
+                    'resource\'s own path.',
+                    req.environ.get('openstack.request_id')).encode())
         segments = path.split('/')[1:]
         if segments and segments[-1] == '':
             segments.pop()  # a trailing slash names the same resource

@@ -7,15 +7,23 @@ Apache's envvars), the application is built when this module is
 imported; otherwise (mod_wsgi's ``SetEnv`` reaches only the request's
 environ) it is built on the first request, from the ``SetEnv`` value or
 the default. Either way it is built once per process.
+
+Under mod_wsgi the daemon process's shutdown (Apache's stop or graceful
+restart, a daemon restart) starts draining: parked long-polls answer at
+once with what they have instead of being cut by the kill that follows.
 """
+import logging
 import os
+import sys
 import threading
 
 from oslo_config import cfg
 
 from membership.api import app
 from membership import conf as membership_conf
+from membership.server import draining
 
+LOG = logging.getLogger(__name__)
 CONFIG_ENV = 'MEMBERSHIP_CONFIG_FILE'
 DEFAULT_CONFIG_FILE = '/etc/membership/membership.conf'
 
@@ -51,4 +59,27 @@ class _Application:
         return self._app(environ, start_response)
 
 
+def drain_on_mod_wsgi_shutdown():
+    """Start draining when mod_wsgi stops this process.
+
+    mod_wsgi puts its own ``mod_wsgi`` module in ``sys.modules``; its
+    ``process_stopping`` event comes before the daemon waits for the
+    requests in flight. Elsewhere (or the PyPI package of the same name,
+    imported outside Apache) there is no ``subscribe_shutdown``.
+    """
+    subscribe = getattr(sys.modules.get('mod_wsgi'), 'subscribe_shutdown',
+                        None)
+    if subscribe is None:
+        return False
+    subscribe(_stopping)
+    return True
+
+
+def _stopping(name, shutdown_reason='', **event):
+    LOG.info('mod_wsgi stops this process (%s): draining',
+             shutdown_reason or name)
+    draining.start()
+
+
+drain_on_mod_wsgi_shutdown()
 application = _Application()

@@ -2,7 +2,8 @@
 
 The same checks run against ``membership-api`` (here, in the default
 ``tox`` run) and against Apache httpd + mod_wsgi with the sample vhost
-(``tests/integration/test_apache.py``, in ``tox -e integration-apache``).
+(``tests/integration/test_apache_conformance.py``, in ``tox -e
+integration-apache``).
 Each check says what a client would lose if it failed: data (a body
 ignored, another resource changed), a poisoned keep-alive connection, or
 a worker held.
@@ -21,12 +22,15 @@ JSON = ('Content-Type', 'application/json')
 class Conformance:
     """Mixin: ``url`` is the API to check; ``proxy_parsing_off_url`` one
     whose [oslo_middleware] enable_proxy_headers_parsing is false;
-    ``read_timeout`` the server's body read timeout, in seconds.
+    ``read_timeout`` the server's body read timeout, in seconds;
+    ``incomplete_body`` the statuses it may answer a body that never
+    completes with.
     """
 
     url = None
     proxy_parsing_off_url = None
     read_timeout = None
+    incomplete_body = (400,)
 
     def setUp(self):
         super().setUp()
@@ -83,11 +87,11 @@ class Conformance:
         self.assertIn(response.status, (400, 411), response.body)
         self.assertFalse(self.group_exists(self.group))
 
-    def _bad_framing(self, *headers):
+    def _bad_framing(self, *headers, statuses=(400,)):
         body = b'{"description": "x"}'
         response = self.send('PUT', f'/v1/groups/{self.group}',
                              [JSON, *headers], body)
-        self.assert_refused(response, 400)
+        self.assert_refused(response, *statuses)
         self.assertFalse(self.group_exists(self.group))
 
     def test_content_length_not_a_number_is_400(self):
@@ -101,9 +105,12 @@ class Conformance:
 
     def test_transfer_encoding_and_content_length_is_400(self):
         # The request-smuggling shape: a front end using one framing and
-        # the server the other would see a different second request.
+        # the server the other would see a different second request. A
+        # server may instead read the body as chunked (RFC 9112 6.3):
+        # then it never completes.
         self._bad_framing(('Content-Length', '20'),
-                          ('Transfer-Encoding', 'chunked'))
+                          ('Transfer-Encoding', 'chunked'),
+                          statuses=(400, *self.incomplete_body))
 
     def test_a_short_body_is_400_after_the_read_timeout(self):
         body = b'{"description": "x"'
@@ -113,7 +120,8 @@ class Conformance:
                 'PUT', f'/v1/groups/{self.group}',
                 [self.project, JSON, ('Content-Length', '100')], body))
             response = conn.response('PUT')
-        self.assertEqual(400, response.status, response.body[:300])
+        self.assertIn(response.status, self.incomplete_body,
+                      response.body[:300])
         self.assertFalse(self.group_exists(self.group))
 
     # -- the target: dot segments (RFC 3986 section 5.2.4) --------------

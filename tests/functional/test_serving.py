@@ -23,27 +23,6 @@ from tests import httpraw
 V11 = ('OpenStack-API-Version', 'membership 1.1')
 
 
-async def _open(url, count, data=None):
-    host, port = url.split('//')[1].split(':')
-    opened = []
-    for _ in range(count):
-        reader, writer = await asyncio.open_connection(host, int(port))
-        if data:
-            writer.write(data)
-        opened.append((reader, writer))
-    return opened
-
-
-async def _statuses(connections, seconds):
-    async def one(reader):
-        try:
-            line = await asyncio.wait_for(reader.readline(), seconds)
-        except (asyncio.TimeoutError, ConnectionError):
-            return None
-        return int(line.split()[1]) if line.startswith(b'HTTP/') else 'EOF'
-    return await asyncio.gather(*(one(r) for r, _ in connections))
-
-
 class ServingTest(unittest.TestCase):
 
     def start(self, server_section, api='max_waiters = 3000'):
@@ -86,15 +65,15 @@ class ServingTest(unittest.TestCase):
         head = httpraw.request('GET', '/', [('X-Project-Id', 'x')])
 
         async def scenario():
-            idle = await _open(url, 500)
-            slow = await _open(url, 50)
+            idle = await httpraw.open_many(url, 500)
+            slow = await httpraw.open_many(url, 50)
             # The slow ones send their headers a byte at a time.
             for n in range(2):
                 for _, writer in slow:
                     writer.write(head[n:n + 1])
                 await asyncio.sleep(0.5)
             codes = await asyncio.to_thread(self.heartbeats, 50)
-            closed = await _statuses(idle + slow, 6)
+            closed = await httpraw.first_statuses(idle + slow, 6)
             return codes, closed
 
         codes, closed = asyncio.run(scenario())
@@ -106,14 +85,14 @@ class ServingTest(unittest.TestCase):
         url = self.start('')
 
         async def scenario():
-            parked = await _open(url, 1000, self.poll())
+            parked = await httpraw.open_many(url, 1000, self.poll())
             # Parking 1,000 polls takes the worker a moment of CPU (more
             # on a loaded machine): measure once they are parked.
             await asyncio.to_thread(self.heartbeats, 1, timeout=60)
             codes = await asyncio.to_thread(self.heartbeats, 20)
             await asyncio.to_thread(self.http.put,
                                     self.group + '/members/new')
-            woken = await _statuses(parked, 30)
+            woken = await httpraw.first_statuses(parked, 30)
             return codes, woken
 
         codes, woken = asyncio.run(scenario())
