@@ -1,0 +1,155 @@
+"""10,000 parked long-polls on one host, with membership-api's defaults.
+
+One ``membership-api`` with its default settings (2 gevent worker
+processes, ``[api] max_waiters`` = 5,000 each, a project's share half of
+it) over SQLite. Measured, as the serving-layer issue asks:
+
+- heartbeat req/s with no waiter parked (wrk, 16 connections);
+- WAITERS long-polls (``GET .../events?timeout=60``) from 4 projects
+  opened at once on raw sockets: the RSS the server's processes add, and
+  the CPU seconds they spend until every waiter is parked;
+- heartbeat req/s while they are parked (target: within 15 %);
+- one join per project: how long until every waiter has its answer
+  (target: 2 s), and how many got 200.
+
+    BENCH_WAITERS=10000 python benchmarks/waiters.py
+"""
+import asyncio
+import os
+import sys
+import time
+import uuid
+
+import psutil
+import requests
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+from benchmarks import load  # noqa: E402
+from benchmarks import seed  # noqa: E402
+from tests import apiservers  # noqa: E402
+
+WAITERS = int(os.environ.get('BENCH_WAITERS', '10000'))
+DURATION = os.environ.get('BENCH_DURATION', '5s')
+PROJECTS = 4
+V11 = 'membership 1.1'
+
+
+def tree(server):
+    master = psutil.Process(server.process.pid)
+    return [master] + master.children(recursive=True)
+
+
+def cpu(procs):
+    return sum(sum(p.cpu_times()[:2]) for p in procs)
+
+
+def rss_mb(procs):
+    return sum(p.memory_info().rss for p in procs) / 2 ** 20
+
+
+def heartbeats(url, project):
+    return load.run(url, load.script(
+        'POST', '"/v1/groups/g/members/m" .. n .. "/heartbeat"', 204, 1000,
+        headers=(('X-Project-Id', project),)), 16, DURATION)
+
+
+async def park(url, projects, count):
+    host, port = url.split('//')[1].split(':')
+    conns = []
+    for n in range(count):
+        project, revision = projects[n % len(projects)]
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(
+            f'GET /v1/groups/g/events?since={revision}&timeout=60 HTTP/1.1'
+            f'\r\nHost: x\r\nX-Project-Id: {project}\r\n'
+            f'OpenStack-API-Version: {V11}\r\n\r\n'.encode())
+        conns.append((reader, writer))
+    return conns
+
+
+async def answers(conns, seconds):
+    async def one(reader):
+        try:
+            line = await asyncio.wait_for(reader.readline(), seconds)
+            return int(line.split()[1]), time.perf_counter()
+        except (asyncio.TimeoutError, ConnectionError, IndexError):
+            return None, None
+    return await asyncio.gather(*(one(r) for r, _ in conns))
+
+
+def quiet(procs, threshold=0.05, interval=0.5, limit=120):
+    """Wait until the processes use under ``threshold`` of a core."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu(procs)
+        time.sleep(interval)
+        if cpu(procs) - before < threshold * interval:
+            return
+    raise RuntimeError('the server never went quiet')
+
+
+def main():
+    servers = apiservers.ApiServers(1).start()
+    try:
+        url = servers.urls[0]
+        projects = []
+        for _ in range(PROJECTS):
+            project = uuid.uuid4().hex
+            requests.put(f'{url}/v1/groups/g', headers={
+                'X-Project-Id': project}).raise_for_status()
+            seed.members(servers.connection, project, 'g', 1000)
+            revision = requests.get(f'{url}/v1/groups/g', headers={
+                'X-Project-Id': project, 'OpenStack-API-Version': V11}
+            ).json()['revision']
+            projects.append((project, revision))
+        procs = tree(servers.servers[0])
+        before = heartbeats(url, projects[0][0])
+        quiet(procs)
+        rss, spent = rss_mb(procs), cpu(procs)
+
+        async def scenario():
+            conns = await park(url, projects, WAITERS)
+            await asyncio.to_thread(quiet, procs)
+            parked = {'rss_added_mb': rss_mb(procs) - rss,
+                      'cpu_to_park_s': cpu(procs) - spent}
+            parked['heartbeat_parked'] = await asyncio.to_thread(
+                heartbeats, url, projects[0][0])
+            waiting = asyncio.ensure_future(answers(conns, 30))
+            sent = time.perf_counter()
+            for project, _ in projects:
+                await asyncio.to_thread(
+                    requests.put, f'{url}/v1/groups/g/members/wake',
+                    headers={'X-Project-Id': project})
+            got = await waiting
+            statuses = [status for status, _ in got]
+            parked['answered_200'] = statuses.count(200)
+            parked['refused_503'] = statuses.count(503)
+            parked['wake_all_s'] = max(at for _, at in got if at) - sent
+            for _, writer in conns:
+                writer.close()
+            return parked
+
+        result = asyncio.run(scenario())
+        ratio = result['heartbeat_parked']['rps'] / before['rps']
+        print(f'{WAITERS} waiters from {PROJECTS} projects, membership-api '
+              f'defaults (2 gevent workers), SQLite')
+        print(f"  heartbeat, none parked   {before['rps']:9,.0f}/s  p99 "
+              f"{before['p99']:.1f} ms")
+        print(f"  heartbeat, all parked    "
+              f"{result['heartbeat_parked']['rps']:9,.0f}/s  p99 "
+              f"{result['heartbeat_parked']['p99']:.1f} ms  ({ratio:.2f} "
+              f"of none; target >= 0.85)")
+        print(f"  RSS added                {result['rss_added_mb']:9.1f} MB"
+              f"  (target < 500)")
+        print(f"  CPU to park them         {result['cpu_to_park_s']:9.2f} s"
+              f"   (target < 2)")
+        print(f"  one join wakes all in    {result['wake_all_s']:9.2f} s"
+              f"   (target < 2); {result['answered_200']} answered 200, "
+              f"{result['refused_503']} refused 503")
+    finally:
+        servers.stop()
+
+
+if __name__ == '__main__':
+    main()
