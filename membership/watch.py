@@ -29,11 +29,11 @@ from membership.server import draining
 
 LOG = logging.getLogger(__name__)
 
-# The environ key of a callable the server may give a request: True once
-# its client has closed the connection (membership.server.worker).
+# The environ key of a callable the server may give a request (see
+# membership.server.worker): ``on_client_gone(callback)`` calls
+# ``callback()`` if the client closes its connection, and returns a
+# function that stops watching. No polling: a parked waiter costs no CPU.
 CLIENT_GONE = 'membership.client_gone'
-# How often a parked waiter asks whether its client is still there.
-CLIENT_CHECK_INTERVAL = 0.5
 
 
 class TooManyWaiters(Exception):
@@ -82,10 +82,10 @@ class Watcher:
         draining.subscribe(self._wake_all)
 
     def events(self, project_id, group, since, limit, kinds, timeout,
-               client_gone=None):
+               on_client_gone=None):
         """Events of ``group`` after ``since`` (None: from now), waiting
-        up to ``timeout`` seconds for the first, or until
-        ``client_gone()`` says nobody waits for the answer any more.
+        up to ``timeout`` seconds for the first, or until the client is
+        gone (``on_client_gone``: see :data:`CLIENT_GONE`).
         """
         deadline = time.monotonic() + timeout
         found = self.storage.events(project_id, group, since, limit, kinds)
@@ -96,7 +96,7 @@ class Watcher:
             seen = found.revision if since is None else max(since,
                                                             found.revision)
             state = self.wait(found.group_id, seen, remaining, project_id,
-                              client_gone)
+                              on_client_gone)
             if state is None:
                 break
             since, group_id = seen, found.group_id
@@ -109,11 +109,10 @@ class Watcher:
         return found
 
     def wait(self, group_id, revision, timeout, project_id=None,
-             client_gone=None):
+             on_client_gone=None):
         """Block until the group passes ``revision``, disappears, or
         ``timeout`` seconds pass. Returns the group's waiting state, or
-        None when ``client_gone()`` became true: its slot is free again
-        within :data:`CLIENT_CHECK_INTERVAL`.
+        None when the client went away (its slot is then free at once).
         """
         with self._lock:
             held = self._projects.get(project_id, 0)
@@ -129,18 +128,26 @@ class Watcher:
             self._start_poller()
         self._work.set()
         deadline = time.monotonic() + timeout
-        slice_ = CLIENT_CHECK_INTERVAL if client_gone else timeout
+        gone = []
+
+        def client_left():
+            with group.condition:
+                gone.append(True)
+                group.condition.notify_all()
+
+        stop_watching = on_client_gone(client_left) if on_client_gone \
+            else None
         try:
             with group.condition:
                 while (group.revision <= revision and not group.gone
-                       and not draining.is_draining()):
+                       and not gone and not draining.is_draining()):
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         break
-                    group.condition.wait(min(remaining, slice_))
-                    if client_gone is not None and client_gone():
-                        return None
+                    group.condition.wait(remaining)
         finally:
+            if stop_watching is not None:
+                stop_watching()
             with self._lock:
                 group.waiters -= 1
                 self._waiters -= 1
@@ -151,7 +158,7 @@ class Watcher:
                     self._projects[project_id] = held
                 else:
                     del self._projects[project_id]
-        return group
+        return None if gone else group
 
     @staticmethod
     def _shared(group, question, read):

@@ -15,10 +15,10 @@ this subclass adds to gunicorn's ``GeventWorker``:
 """
 import contextlib
 import functools
-import select
 import socket
 
 import gevent
+import gevent.socket
 from gunicorn.workers import ggevent
 
 from membership import blocking
@@ -91,7 +91,7 @@ class ReadTimeout:
         if sock is None:
             return self.application(environ, start_response)
         environ['wsgi.input'] = _Input(environ['wsgi.input'], environ)
-        environ[watch.CLIENT_GONE] = functools.partial(_closed, sock)
+        environ[watch.CLIENT_GONE] = functools.partial(_on_close, sock)
 
         def _start_response(status, headers, exc_info=None):
             if environ.get(_FAILED) or draining.is_draining():
@@ -112,16 +112,23 @@ class ReadTimeout:
 _FAILED = 'membership.server.read_failed'
 
 
-def _closed(sock):
-    """Has the client closed its side? A parked long-poll's socket has
-    nothing to read unless the client pipelined its next request or
-    went away: an end of file is the latter.
+def _on_close(sock, callback):
+    """Call ``callback()`` when the client closes ``sock``; returns the
+    function that stops watching. One greenlet waits for the socket to
+    turn readable (no polling): for a parked long-poll that means its
+    client went away, or pipelined its next request (then it stays).
     """
-    try:
-        readable, _, _ = select.select([sock], [], [], 0)
-        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b''
-    except OSError:
-        return True
+    def watch():
+        try:
+            gevent.socket.wait_read(sock.fileno())
+            closed = sock.recv(1, socket.MSG_PEEK) == b''
+        except OSError:
+            closed = True
+        if closed:
+            callback()
+
+    watcher = gevent.spawn(watch)
+    return lambda: watcher.kill(block=False)
 
 
 class _Input:

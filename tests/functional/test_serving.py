@@ -114,7 +114,7 @@ class ServingTest(unittest.TestCase):
                      timeout=30).raise_for_status()
 
         async def scenario():
-            parked = await _open(url, 5, self.poll())
+            parked = await httpraw.open_many(url, 5, self.poll())
             await asyncio.sleep(1)
             over = await asyncio.to_thread(self.poll_status, self.project)
             other = await asyncio.to_thread(self.poll_status, 'other')

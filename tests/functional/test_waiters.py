@@ -29,15 +29,26 @@ class WaitersTest(testtools.TestCase):
                                      project_share=0.5)
         self.release = threading.Event()
 
-    def park(self, project, client_gone=None):
-        """A waiter of ``project`` in a thread, until self.release."""
+    def park(self, project, gone=None):
+        """A waiter of ``project`` in a thread, until ``gone`` (default
+        self.release) is set: then its client "closes" its connection.
+        """
         outcome = []
+        gone = gone or self.release
+
+        def on_client_gone(callback):
+            watching = threading.Thread(
+                target=lambda: gone.wait() and not stopped.is_set() and
+                callback())
+            watching.start()
+            return stopped.set
+
+        stopped = threading.Event()
 
         def wait():
             try:
                 outcome.append(self.watcher.wait(
-                    self.group_id, 10 ** 9, 30, project,
-                    client_gone or self.release.is_set))
+                    self.group_id, 10 ** 9, 30, project, on_client_gone))
             except watch.TooManyWaiters:
                 outcome.append('refused')
 
@@ -69,7 +80,7 @@ class WaitersTest(testtools.TestCase):
 
     def test_a_waiter_whose_client_went_away_frees_its_slot(self):
         gone = threading.Event()
-        thread, outcome = self.park('a', gone.is_set)
+        thread, outcome = self.park('a', gone)
         self.park('a')
         self.wait_for_waiters(2)
         gone.set()
