@@ -1,6 +1,6 @@
 """Long-poll wake-up latency and the cost of waiters.
 
-Starts two real ``membership-api`` processes (A and B, one uWSGI worker
+Starts two real ``membership-api`` processes (A and B, one gevent worker
 each) over one database (SQLite, or MEMBERSHIP_TEST_DB_URL) and measures:
 
 - wake-up latency, same process: a watcher waits in A, a join is made

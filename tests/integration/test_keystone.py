@@ -69,7 +69,7 @@ class KeystoneTest(unittest.TestCase):
 
     @classmethod
     def start_api(cls):
-        """membership-api (uWSGI, one process) on the catalog's port."""
+        """membership-api (one worker process) on the catalog's port."""
         sections = f"""
 [oslo_policy]
 policy_file = {cls.policy_file}
