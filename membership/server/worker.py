@@ -22,6 +22,7 @@ import gevent.socket
 from gunicorn.workers import ggevent
 
 from membership import blocking
+from membership.server import cooperative
 from membership.server import draining
 from membership import watch
 
@@ -55,6 +56,7 @@ class Worker(ggevent.GeventWorker):
         # not in the loop that serves every connection of this worker.
         blocking.install(
             lambda fn, args: gevent.get_hub().threadpool.apply(fn, args))
+        cooperative.install_psycopg2_wait()
         super().init_process()
 
     def handle_exit(self, sig, frame):
