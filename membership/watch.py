@@ -1,7 +1,9 @@
 """Waiting for a group to change: the long-poll service of a process.
 
 Below the controllers and above the storage, this module owns every
-wait: the events long-poll (and, with locks, lock waits). A waiter holds
+wait: the events long-poll and lock waits (the queue itself is in the
+database, so it is fair across processes; a waiting request is parked
+here until a change to its lock may have granted it). A waiter holds
 its request's thread and a condition variable, nothing else: no database
 connection, no transaction, no CPU. Two things wake it:
 
@@ -10,17 +12,19 @@ connection, no transaction, no CPU. Two things wake it:
 - a change committed by any other process: one poller thread per
   process reads, every ``[api] watch_poll_interval`` seconds and only
   while there are waiters, the revision of each watched group in a
-  single query (``Storage.watch_states``), and wakes the waiters of the
-  groups that moved. The same query tells when a watched group has an
+  single query (``Storage.watch_states``; ``Storage.lock_watch_states``
+  for locks), and wakes the waiters of the groups and locks that moved. The same query tells when a watched group has an
   expiry due: the poller then records it (``Storage.settle``, the one
   step by which reads write), so an ``expired`` event reaches watchers
   within a poll interval of ``expires_at`` even when nobody else touches
-  the group.
+  the group; likewise a lock whose holder's lease lapsed is handed on
+  (``Storage.settle_lock``).
 
 Woken waiters of one group share their reads: the first to wake for a
 revision runs the events query, the others with the same question take
 its answer, so one change costs one query, not one per waiter.
 """
+import contextlib
 import logging
 import threading
 import time
@@ -90,31 +94,82 @@ class Watcher:
         """Block until the group passes ``revision``, disappears, or
         ``timeout`` seconds pass. Returns the group's waiting state.
         """
+        with self._slot(), self._watching(group_id) as group:
+            self._park(group, revision, timeout)
+        return group
+
+    def acquire(self, project_id, name, shared, ttl, session_id, wait):
+        """Acquire the lock, queued up to ``wait`` seconds: the Holder.
+
+        The request waits in the lock's queue (in the database, so FIFO
+        holds across processes) while parked here; each change to the
+        lock wakes it to read where it stands. When the wait runs out it
+        leaves the queue (storage LockHeld).
+        """
+        storage = self.storage
+        if wait <= 0:
+            return storage.acquire_lock(project_id, name, shared, ttl,
+                                        session_id, 0).holder
+        with self._slot():
+            deadline = time.monotonic() + wait
+            state = storage.acquire_lock(project_id, name, shared, ttl,
+                                         session_id, wait)
+            if state.holder is not None:
+                return state.holder
+            with self._watching(('lock', state.lock_id)) as lock:
+                while state.holder is None:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return storage.leave_queue(project_id, name,
+                                                   state.waiter_id,
+                                                   session_id)
+                    self._park(lock, state.revision, remaining)
+                    state = storage.waiter_state(project_id, name,
+                                                 state.waiter_id, session_id)
+            return state.holder
+
+    @contextlib.contextmanager
+    def _slot(self):
+        """Count one waiting request against ``max_waiters``."""
         with self._lock:
             if self._waiters >= self.max_waiters:
                 raise TooManyWaiters()
-            group = self._groups.get(group_id)
-            if group is None:
-                group = self._groups[group_id] = _Group()
-            group.waiters += 1
             self._waiters += 1
-            self._start_poller()
-        self._work.set()
-        deadline = time.monotonic() + timeout
         try:
-            with group.condition:
-                while group.revision <= revision and not group.gone:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        break
-                    group.condition.wait(remaining)
+            yield
         finally:
             with self._lock:
-                group.waiters -= 1
                 self._waiters -= 1
-                if not group.waiters:
-                    self._groups.pop(group_id, None)
-        return group
+
+    @contextlib.contextmanager
+    def _watching(self, key):
+        """The waiting state of ``key`` (a group id or a lock's key),
+        watched by the poller while anyone waits on it.
+        """
+        with self._lock:
+            watched = self._groups.get(key)
+            if watched is None:
+                watched = self._groups[key] = _Group()
+            watched.waiters += 1
+            self._start_poller()
+        self._work.set()
+        try:
+            yield watched
+        finally:
+            with self._lock:
+                watched.waiters -= 1
+                if not watched.waiters:
+                    self._groups.pop(key, None)
+
+    @staticmethod
+    def _park(watched, revision, timeout):
+        deadline = time.monotonic() + timeout
+        with watched.condition:
+            while watched.revision <= revision and not watched.gone:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                watched.condition.wait(remaining)
 
     @staticmethod
     def _shared(group, question, read):
@@ -167,13 +222,24 @@ class Watcher:
 
     def _poll_once(self):
         with self._lock:
-            group_ids = list(self._groups)
-        states = self.storage.watch_states(group_ids)
-        for group_id in group_ids:
-            state = states.get(group_id)
+            keys = list(self._groups)
+        group_ids = [key for key in keys if not isinstance(key, tuple)]
+        lock_ids = [key[1] for key in keys if isinstance(key, tuple)]
+        if group_ids:
+            self._poll(group_ids, self.storage.watch_states,
+                       self.storage.settle, lambda group_id: group_id)
+        if lock_ids:
+            self._poll(lock_ids, self.storage.lock_watch_states,
+                       self.storage.settle_lock,
+                       lambda lock_id: ('lock', lock_id))
+
+    def _poll(self, ids, read_states, settle, key_of):
+        states = read_states(ids)
+        for id_ in ids:
+            state = states.get(id_)
             if state is None:
-                self.notify(group_id, -1, gone=True)
+                self.notify(key_of(id_), -1, gone=True)
                 continue
-            self.notify(group_id, state.revision)
+            self.notify(key_of(id_), state.revision)
             if state.expiry_due:
-                self.storage.settle(group_id)
+                settle(id_)

@@ -80,6 +80,32 @@ class Integer(wtypes.UserType):
     frombasetype = validate
 
 
+class Boolean(wtypes.UserType):
+    """A JSON boolean: no numbers or strings."""
+    basetype = wtypes.text
+    name = 'boolean'
+
+    def validate(self, value):
+        if not isinstance(value, bool):
+            raise ValueError('must be true or false')
+        return value
+
+    frombasetype = validate
+
+
+class Number(wtypes.UserType):
+    """A JSON number: an integer or a float, no booleans or strings."""
+    basetype = wtypes.text
+    name = 'number'
+
+    def validate(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError('must be a number')
+        return value
+
+    frombasetype = validate
+
+
 class GroupBody(wtypes.Base):
     description = wtypes.wsattr(wtypes.StringType(max_length=255))
     metadata = wtypes.wsattr(JsonObject())
@@ -104,9 +130,18 @@ class CandidateBody(wtypes.Base):
     session = wtypes.wsattr(wtypes.StringType(min_length=1, max_length=36))
 
 
+class HolderBody(wtypes.Base):
+    """A lock request (1.3)."""
+    ttl = wtypes.wsattr(Integer())
+    session = wtypes.wsattr(wtypes.StringType(min_length=1, max_length=36))
+    shared = wtypes.wsattr(Boolean())
+    wait = wtypes.wsattr(Number())
+
+
 NOT_NULL = {GroupBody: ('description', 'metadata'),
             SessionBound: ('session',), SessionBody: ('ttl',),
-            CandidateBody: ('session',)}
+            CandidateBody: ('session',),
+            HolderBody: ('ttl', 'session', 'shared', 'wait')}
 
 
 def check(wstype, data, nullable=False):

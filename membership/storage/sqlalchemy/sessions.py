@@ -118,7 +118,8 @@ class Sessions:
     @engine.translated()
     def delete_session(self, project_id, session_id):
         """End the session and, in the same transaction, every membership
-        (``left``) and candidacy it holds, in every group.
+        (``left``) and candidacy it holds, in every group, and every lock
+        it holds or waits for.
         """
         changesets = []
         with self.db.tx.write() as conn:
@@ -158,6 +159,7 @@ class Sessions:
                     changeset.candidacy_changed()
                 changeset.flush()
                 changesets.append(changeset)
+            changesets.extend(self.db.end_session(conn, session_id, now))
             conn.execute(S.delete().where(S.c.id == session_id))
         self.db.notify(changesets)
 
