@@ -26,6 +26,10 @@ H = tables.lock_holders
 W = tables.lock_waiters
 S = tables.sessions
 
+# How long a granted waiter's row outlives its wait: its request reads
+# the holder from it, at the latest when the wait ends.
+PICKUP = 60 * clock.SECOND
+
 HOLDER_EXPIRY = sa.func.coalesce(S.c.expires_at, H.c.expires_at)
 HOLDERS_WITH_SESSION = H.outerjoin(S, H.c.session_id == S.c.id)
 WAITERS_WITH_SESSION = W.outerjoin(S, W.c.session_id == S.c.id)
@@ -109,6 +113,9 @@ class Queue:
                 W.c.lock_id == self.lock_id, W.c.holder_id.is_(None),
                 left)).rowcount:
             self.touched()
+        self.conn.execute(W.delete().where(
+            W.c.lock_id == self.lock_id, W.c.holder_id.is_not(None),
+            W.c.expires_at <= now - PICKUP))
         self.grant()
 
     def touched(self):

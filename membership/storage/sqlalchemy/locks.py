@@ -164,8 +164,8 @@ class Locks:
                     revision=row.generation)
             holder = conn.execute(_live_holders([row.lock_id], now).where(
                 H.c.holder_id == row.holder_id)).first()
-        with self.db.tx.write() as conn:
-            conn.execute(W.delete().where(W.c.id == waiter_id))
+        # The granted row stays (no write here): the lock's settling
+        # purges it later (lockqueue.PICKUP).
         if holder is None:
             # Granted, then released or broken before this request saw
             # it: it holds nothing now.

@@ -149,7 +149,7 @@ lock_holders = sa.Table(
 
 # The queue of a lock: ``id`` is the arrival order (rows are inserted
 # under the lock's row lock). A granted waiter keeps its row, naming its
-# holder, until its request picks the holder up.
+# holder, for its request to read (purged a minute after its wait ends).
 lock_waiters = sa.Table(
     'lock_waiters', metadata,
     sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
