@@ -28,13 +28,14 @@ OPTS = [
                help='Largest TTL in seconds a member or session may ask for.'),
     cfg.IntOpt('max_long_poll_timeout', default=60, min=0, max=3600,
                help='Largest timeout, in seconds, an events request may '
-                    'wait.'),
+                    'wait, and largest wait of a lock request.'),
     cfg.IntOpt('max_waiters', default=24, min=0,
-               help='Long-poll requests one API process holds at once. '
-                    'Beyond it an events request with a timeout gets 503 '
-                    'with Retry-After. Keep it below [api] threads (or the '
-                    'threads of the WSGI daemon) so short requests always '
-                    'find a thread.'),
+               help='Long-poll requests one API process holds at once: '
+                    'events requests with a timeout and lock requests '
+                    'with a wait, together. Beyond it such a request gets '
+                    '503 with Retry-After. Keep it below [api] threads (or '
+                    'the threads of the WSGI daemon) so short requests '
+                    'always find a thread.'),
     cfg.FloatOpt('watch_poll_interval', default=0.025, min=0.005, max=1.0,
                  help='Seconds between the checks one API process makes, '
                       'while it holds long-poll waiters, for changes made '

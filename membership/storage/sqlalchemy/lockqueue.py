@@ -64,6 +64,20 @@ def waiter_count(now):
             .where(W.c.lock_id == L.c.id, waiting(now)).scalar_subquery())
 
 
+def plainly_held(shared, now):
+    """A correlated EXISTS: a request for the outer lock that does not
+    wait fails now, with no need of its row lock (a live holder it
+    cannot share, or anyone queued before it).
+    """
+    holders = (sa.select(H.c.id).select_from(HOLDERS_WITH_SESSION)
+               .where(H.c.lock_id == L.c.id, holder_live(now)))
+    if shared:
+        holders = holders.where(~H.c.shared)
+    queued = (sa.select(W.c.id).select_from(WAITERS_WITH_SESSION)
+              .where(W.c.lock_id == L.c.id, waiting(now)))
+    return sa.or_(holders.exists(), queued.exists())
+
+
 def lock_row(conn, where):
     """Lock a lock's row for this transaction, then read the clock (as
     ``changes.lock_group`` does, for the same reason): ``(row, now)``.
@@ -85,6 +99,8 @@ class Queue:
         self.fence = row.fence
         self.revision = row.generation
         self.changed = False
+        # Holders or waiters left: the queue's head may now acquire.
+        self.dirty = False
         self._holders = None
 
     @property
@@ -116,11 +132,17 @@ class Queue:
         self.conn.execute(W.delete().where(
             W.c.lock_id == self.lock_id, W.c.holder_id.is_not(None),
             W.c.expires_at <= now - PICKUP))
-        self.grant()
+        if self.dirty:
+            self.grant()
 
     def touched(self):
-        self.changed = True
+        """A holder or a waiter left."""
+        self.changed = self.dirty = True
         self._holders = None
+
+    def joined(self):
+        """A waiter joined the back of the queue (nobody can acquire)."""
+        self.changed = True
 
     def holders(self):
         """``[shared, ...]`` of the live holders."""
@@ -158,6 +180,7 @@ class Queue:
             holder = self.issue(waiter.shared, waiter.ttl, waiter.session_id)
             self.conn.execute(W.update().where(W.c.id == waiter.id)
                               .values(holder_id=holder['holder_id']))
+        self.dirty = False
 
     def issue(self, shared, ttl, session_id):
         """A new holder with the lock's next fencing token: its values."""

@@ -87,7 +87,8 @@ class Locks:
                 queue.settle()
             yield conn, queue
             if queue is not None:
-                queue.grant()
+                if queue.dirty:
+                    queue.grant()
                 queue.flush()
         if queue is not None:
             self.db.notify([queue])
@@ -104,6 +105,8 @@ class Locks:
 
     @engine.translated()
     def acquire_lock(self, project_id, name, shared, ttl, session_id, wait):
+        if wait <= 0:
+            self._fail_fast(project_id, name, shared, session_id)
         try:
             return self._acquire(project_id, name, shared, ttl, session_id,
                                  wait)
@@ -111,6 +114,21 @@ class Locks:
             self._create(project_id, name)
             return self._acquire(project_id, name, shared, ttl, session_id,
                                  wait)
+
+    def _fail_fast(self, project_id, name, shared, session_id):
+        """Refuse a request that does not wait by a read alone when the
+        lock is plainly held: under contention the losers then never
+        queue for the lock's row lock. A committed live holder (or
+        waiter) seen now means the lock could not be had now.
+        """
+        with self.db.tx.read() as conn:
+            now = conn.execute(sa.select(clock.now())).scalar()
+            if session_id is not None:
+                sessions.live_expiry(conn, project_id, session_id, now)
+            held = conn.execute(sa.select(lockqueue.plainly_held(
+                shared, now)).where(*_named(project_id, name))).scalar()
+        if held:
+            raise exceptions.LockHeld(name)
 
     def _acquire(self, project_id, name, shared, ttl, session_id, wait):
         with self._changing(_named(project_id, name)) as (conn, queue):
@@ -131,7 +149,7 @@ class Locks:
                 arrived_at=queue.now,
                 expires_at=queue.now + int(wait * clock.SECOND))
             ).inserted_primary_key[0]
-            queue.touched()
+            queue.joined()
         return records.Acquisition(holder=None, lock_id=queue.lock_id,
                                    waiter_id=waiter,
                                    revision=queue.revision)
