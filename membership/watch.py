@@ -1,4 +1,4 @@
-"""Waiting for a group to change: the long-poll service of a process.
+"""Waiting for a group or a lock: the long-poll service of a process.
 
 Below the controllers and above the storage, this module owns every
 wait: the events long-poll and lock waits (the queue itself is in the
@@ -13,11 +13,12 @@ connection, no transaction, no CPU. Two things wake it:
   process reads, every ``[api] watch_poll_interval`` seconds and only
   while there are waiters, the revision of each watched group in a
   single query (``Storage.watch_states``; ``Storage.lock_watch_states``
-  for locks), and wakes the waiters of the groups and locks that moved. The same query tells when a watched group has an
-  expiry due: the poller then records it (``Storage.settle``, the one
-  step by which reads write), so an ``expired`` event reaches watchers
-  within a poll interval of ``expires_at`` even when nobody else touches
-  the group; likewise a lock whose holder's lease lapsed is handed on
+  for locks), and wakes the waiters of the groups and locks that
+  moved. The same query tells when a watched group has an expiry due:
+  the poller then records it (``Storage.settle``, a step by which reads
+  write), so an ``expired`` event reaches watchers within a poll
+  interval of ``expires_at`` even when nobody else touches the group;
+  likewise a lock whose holder's lease lapsed is handed on
   (``Storage.settle_lock``).
 
 Woken waiters of one group share their reads: the first to wake for a
