@@ -165,13 +165,14 @@ class Locks:
     @engine.translated()
     def waiter_state(self, project_id, name, waiter_id, session_id=None):
         with self.db.tx.read() as conn:
-            now = conn.execute(sa.select(clock.now())).scalar()
             row = conn.execute(
                 sa.select(W.c.holder_id, W.c.expires_at, L.c.generation,
-                          L.c.id.label('lock_id'))
+                          L.c.id.label('lock_id'), clock.now().label('now'))
                 .select_from(W.join(L, W.c.lock_id == L.c.id))
                 .where(W.c.id == waiter_id, *_named(project_id, name))
             ).first()
+            now = row.now if row is not None else conn.execute(
+                sa.select(clock.now())).scalar()
             if row is None or row.holder_id is None:
                 if session_id is not None:
                     sessions.live_expiry(conn, project_id, session_id, now)
