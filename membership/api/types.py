@@ -67,43 +67,39 @@ class JsonObject(JsonValue):
     frombasetype = validate
 
 
-class Integer(wtypes.UserType):
-    """A JSON integer: no booleans, floats or strings."""
+class _Scalar(wtypes.UserType):
+    """A JSON value of ``kinds`` only: JSON's booleans are no numbers,
+    and no string stands for either.
+    """
     basetype = wtypes.text
+    kinds = ()
+    expected = ''
+
+    def validate(self, value):
+        if isinstance(value, bool) != (bool in self.kinds) or \
+                not isinstance(value, self.kinds):
+            raise ValueError('must be ' + self.expected)
+        return value
+
+    frombasetype = validate
+
+
+class Integer(_Scalar):
     name = 'integer'
-
-    def validate(self, value):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError('must be an integer')
-        return value
-
-    frombasetype = validate
+    kinds = (int,)
+    expected = 'an integer'
 
 
-class Boolean(wtypes.UserType):
-    """A JSON boolean: no numbers or strings."""
-    basetype = wtypes.text
-    name = 'boolean'
-
-    def validate(self, value):
-        if not isinstance(value, bool):
-            raise ValueError('must be true or false')
-        return value
-
-    frombasetype = validate
-
-
-class Number(wtypes.UserType):
-    """A JSON number: an integer or a float, no booleans or strings."""
-    basetype = wtypes.text
+class Number(_Scalar):
     name = 'number'
+    kinds = (int, float)
+    expected = 'a number'
 
-    def validate(self, value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError('must be a number')
-        return value
 
-    frombasetype = validate
+class Boolean(_Scalar):
+    name = 'boolean'
+    kinds = (bool,)
+    expected = 'true or false'
 
 
 class GroupBody(wtypes.Base):

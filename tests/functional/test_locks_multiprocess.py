@@ -7,7 +7,6 @@ queue's order whatever process each waiter is on, and hand-over on
 release and on a lapsed lease. The hand-over latencies are printed
 (``python -m unittest -v tests.functional.test_locks_multiprocess``).
 """
-import concurrent.futures
 import datetime
 import statistics
 import sys
@@ -16,10 +15,7 @@ import time
 import unittest
 import uuid
 
-import requests
-
 from tests import apiservers
-from tests import dbserver
 
 PROCESSES = 4
 CLIENTS = 50
@@ -31,24 +27,12 @@ def iso(timestamp):
     return datetime.datetime.strptime(timestamp, '%Y-%m-%dT%H:%M:%S.%fZ')
 
 
-class LocksMultiProcessTest(unittest.TestCase):
+class LocksMultiProcessTest(apiservers.ServersTestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        cls.database = dbserver.fresh_database()
-        cls.servers = apiservers.ApiServers(
-            PROCESSES,
-            connection=cls.database.url if cls.database else None,
-            threads=16, extra='max_waiters = 14').start()
-        cls.pool = concurrent.futures.ThreadPoolExecutor(CLIENTS)
-        cls.sessions = [requests.Session() for _ in range(CLIENTS)]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.pool.shutdown()
-        cls.servers.stop()
-        if cls.database:
-            cls.database.drop()
+    processes = PROCESSES
+    clients = CLIENTS
+    # 40 waiters over 4 processes, below their 16 threads.
+    server_options = {'threads': 16, 'extra': 'max_waiters = 14'}
 
     def setUp(self):
         self.project = uuid.uuid4().hex

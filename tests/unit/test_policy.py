@@ -54,7 +54,6 @@ class DefaultsTest(testtools.TestCase):
             self.assertTrue(self.authorizer.authorize(name, ctx('admin')),
                             name)
 
-
     def test_breaking_a_lock_has_a_rule_of_its_own(self):
         rules = {r.name: r for r in policies.list_rules()}
         check = rules['membership:locks:break'].check_str
