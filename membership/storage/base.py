@@ -142,7 +142,8 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def delete_session(self, project_id, session_id):
         """End the session and, in the same transaction, every
-        membership (``left``) and candidacy it holds, in every group.
+        membership (``left``) and candidacy it holds, in every group,
+        and every lock it holds or waits for (the queues granted).
         """
 
     # Leader election.
