@@ -26,6 +26,7 @@ revision runs the events query, the others with the same question take
 its answer, so one change costs one query, not one per waiter.
 """
 import contextlib
+import dataclasses
 import logging
 import threading
 import time
@@ -103,9 +104,11 @@ class Watcher:
         """Acquire the lock, queued up to ``wait`` seconds: the Holder.
 
         The request waits in the lock's queue (in the database, so FIFO
-        holds across processes) while parked here; each change to the
-        lock wakes it to read where it stands. When the wait runs out it
-        leaves the queue (storage LockHeld).
+        holds across processes) while parked here. Each change to the
+        lock wakes the lock's waiters, which share one read of the queue;
+        one no longer in it reads its own state (granted, or its session
+        ended). When the wait runs out it leaves the queue (storage
+        LockHeld).
         """
         storage = self.storage
         if wait <= 0:
@@ -125,8 +128,14 @@ class Watcher:
                                                    state.waiter_id,
                                                    session_id)
                     self._park(lock, state.revision, remaining)
-                    state = storage.waiter_state(project_id, name,
-                                                 state.waiter_id, session_id)
+                    queue = self._shared(lock, (project_id, name),
+                                         storage.lock_queue)
+                    if state.waiter_id in queue.waiting:
+                        state = dataclasses.replace(
+                            state, revision=queue.revision)
+                    else:  # granted, or out of the queue
+                        state = storage.waiter_state(
+                            project_id, name, state.waiter_id, session_id)
             return state.holder
 
     @contextlib.contextmanager

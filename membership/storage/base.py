@@ -214,6 +214,13 @@ class Storage(abc.ABC):
         """
 
     @abc.abstractmethod
+    def lock_queue(self, project_id, name):
+        """The lock's records.Queue, read only, in one query: what the
+        waiters of one process woken by a change share, each then asking
+        :meth:`waiter_state` only once it is no longer waiting.
+        """
+
+    @abc.abstractmethod
     def leave_queue(self, project_id, name, waiter_id, session_id=None):
         """The request gives up: it leaves the queue (handing on to
         those behind it if they can now acquire) and LockHeld is raised;

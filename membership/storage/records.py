@@ -146,6 +146,13 @@ class Acquisition:
 
 
 @dataclasses.dataclass(frozen=True)
+class Queue:
+    """A lock's queue as of ``revision``: the waiters still waiting."""
+    revision: int
+    waiting: frozenset
+
+
+@dataclasses.dataclass(frozen=True)
 class Conditions:
     """RFC 9110 preconditions of a write, checked inside its transaction.
 

@@ -133,6 +133,9 @@ class Storage(base.Storage):
         return self._locks.waiter_state(project_id, name, waiter_id,
                                         session_id)
 
+    def lock_queue(self, project_id, name):
+        return self._locks.lock_queue(project_id, name)
+
     def leave_queue(self, project_id, name, waiter_id, session_id=None):
         return self._locks.leave_queue(project_id, name, waiter_id,
                                        session_id)

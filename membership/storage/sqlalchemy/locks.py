@@ -192,6 +192,20 @@ class Locks:
         return records.Acquisition(holder=_holder(name, holder._mapping))
 
     @engine.translated()
+    def lock_queue(self, project_id, name):
+        now = clock.now()
+        with self.db.tx.read() as conn:
+            rows = conn.execute(
+                sa.select(L.c.generation, W.c.id)
+                .select_from(L.outerjoin(lockqueue.WAITERS_WITH_SESSION,
+                                         sa.and_(W.c.lock_id == L.c.id,
+                                                 lockqueue.waiting(now))))
+                .where(*_named(project_id, name))).all()
+        return records.Queue(
+            revision=rows[0].generation if rows else 0,
+            waiting=frozenset(row.id for row in rows if row.id is not None))
+
+    @engine.translated()
     def leave_queue(self, project_id, name, waiter_id, session_id=None):
         with self._changing(_named(project_id, name)) as (conn, queue):
             row = conn.execute(sa.select(W.c.holder_id).where(
