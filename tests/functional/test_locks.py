@@ -5,12 +5,15 @@ concurrent waiters, hand-over on release, expiry and session end, a
 waiter that gives up, the waiter cap, and tokens across a restart. Over
 SQLite, or the server of MEMBERSHIP_TEST_DB_URL.
 """
+import json
 import threading
 import time
 
 import fixtures
 import testtools
+import webob
 
+from membership.api import app
 from membership import storage
 from membership.storage import exceptions
 from membership.storage.sqlalchemy import migration
@@ -214,3 +217,26 @@ class LocksTest(testtools.TestCase):
         restarted.break_lock(PROJECT, LOCK)
         self.assertEqual(holder.fence + 2, restarted.acquire_lock(
             PROJECT, LOCK, True, 60).holder.fence)
+
+    def test_over_http_a_waiter_whose_session_ends_gets_400(self):
+        services = app.Services(self.conf, self.storage)
+        wsgi = app.load_app(self.conf, services)
+        self.acquire()
+        session = self.storage.create_session(PROJECT, 60)
+        request = webob.Request.blank(
+            f'/v1/locks/{LOCK}/holders', method='POST',
+            headers={'X-Project-Id': PROJECT,
+                     'OpenStack-API-Version': 'membership 1.3',
+                     'Content-Type': 'application/json'},
+            body=json.dumps({'session': session.id, 'wait': 10}).encode())
+        answer = {}
+        waiter = threading.Thread(target=lambda: answer.update(
+            response=request.get_response(wsgi)))
+        waiter.start()
+        self.wait_until(lambda: self.storage.get_lock(PROJECT, LOCK).waiters)
+        self.storage.delete_session(PROJECT, session.id)
+        waiter.join(10)
+        response = answer['response']
+        self.assertEqual(400, response.status_int)
+        self.assertEqual('membership.session_not_found',
+                         response.json['errors'][0]['code'])
