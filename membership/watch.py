@@ -1,7 +1,9 @@
-"""Waiting for a group to change: the long-poll service of a process.
+"""Waiting for a group or a lock: the long-poll service of a process.
 
 Below the controllers and above the storage, this module owns every
-wait: the events long-poll (and, with locks, lock waits). A waiter holds
+wait: the events long-poll and lock waits (the queue itself is in the
+database, so it is fair across processes; a waiting request is parked
+here until a change to its lock may have granted it). A waiter holds
 its request's thread and a condition variable, nothing else: no database
 connection, no transaction, no CPU. Two things wake it:
 
@@ -10,17 +12,21 @@ connection, no transaction, no CPU. Two things wake it:
 - a change committed by any other process: one poller thread per
   process reads, every ``[api] watch_poll_interval`` seconds and only
   while there are waiters, the revision of each watched group in a
-  single query (``Storage.watch_states``), and wakes the waiters of the
-  groups that moved. The same query tells when a watched group has an
-  expiry due: the poller then records it (``Storage.settle``, the one
-  step by which reads write), so an ``expired`` event reaches watchers
-  within a poll interval of ``expires_at`` even when nobody else touches
-  the group.
+  single query (``Storage.watch_states``; ``Storage.lock_watch_states``
+  for locks), and wakes the waiters of the groups and locks that
+  moved. The same query tells when a watched group has an expiry due:
+  the poller then records it (``Storage.settle``, a step by which reads
+  write), so an ``expired`` event reaches watchers within a poll
+  interval of ``expires_at`` even when nobody else touches the group;
+  likewise a lock whose holder's lease lapsed is handed on
+  (``Storage.settle_lock``).
 
 Woken waiters of one group share their reads: the first to wake for a
 revision runs the events query, the others with the same question take
 its answer, so one change costs one query, not one per waiter.
 """
+import contextlib
+import dataclasses
 import logging
 import threading
 import time
@@ -114,51 +120,127 @@ class Watcher:
         ``timeout`` seconds pass. Returns the group's waiting state, or
         None when the client went away (its slot is then free at once).
         """
+        with self._slot(project_id), self._watching(group_id) as group:
+            if not self._park(group, revision, timeout, on_client_gone):
+                return None
+        return group
+
+    def acquire(self, project_id, name, shared, ttl, session_id, wait,
+                on_client_gone=None):
+        """Acquire the lock, queued up to ``wait`` seconds: the Holder.
+
+        The request waits in the lock's queue (in the database, so FIFO
+        holds across processes) while parked here. Each change to the
+        lock wakes the lock's waiters, which share one read of the queue;
+        one no longer in it reads its own state (granted, or its session
+        ended). When the wait runs out, or the client goes away, it
+        leaves the queue (storage LockHeld).
+        """
+        storage = self.storage
+        if wait <= 0:
+            return storage.acquire_lock(project_id, name, shared, ttl,
+                                        session_id, 0).holder
+        with self._slot(project_id):
+            deadline = time.monotonic() + wait
+            state = storage.acquire_lock(project_id, name, shared, ttl,
+                                         session_id, wait)
+            if state.holder is not None:
+                return state.holder
+            with self._watching(('lock', state.lock_id)) as lock:
+                while state.holder is None:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or not self._park(
+                            lock, state.revision, remaining, on_client_gone):
+                        return storage.leave_queue(project_id, name,
+                                                   state.waiter_id,
+                                                   session_id)
+                    queue = self._shared(lock, (project_id, name),
+                                         storage.lock_queue)
+                    if state.waiter_id in queue.waiting:
+                        state = dataclasses.replace(
+                            state, revision=queue.revision)
+                    else:  # granted, or out of the queue
+                        state = storage.waiter_state(
+                            project_id, name, state.waiter_id, session_id)
+            return state.holder
+
+    @contextlib.contextmanager
+    def _slot(self, project_id):
+        """Count one waiting request against ``max_waiters`` and the
+        project's share of it.
+        """
         with self._lock:
             held = self._projects.get(project_id, 0)
             if (self._waiters >= self.max_waiters
                     or held >= self.max_project_waiters):
                 raise TooManyWaiters()
-            group = self._groups.get(group_id)
-            if group is None:
-                group = self._groups[group_id] = _Group()
-            group.waiters += 1
             self._waiters += 1
             self._projects[project_id] = held + 1
-            self._start_poller()
-        self._work.set()
-        deadline = time.monotonic() + timeout
-        gone = []
-
-        def client_left():
-            with group.condition:
-                gone.append(True)
-                group.condition.notify_all()
-
-        stop_watching = on_client_gone(client_left) if on_client_gone \
-            else None
         try:
-            with group.condition:
-                while (group.revision <= revision and not group.gone
-                       and not gone and not draining.is_draining()):
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        break
-                    group.condition.wait(remaining)
+            yield
         finally:
-            if stop_watching is not None:
-                stop_watching()
             with self._lock:
-                group.waiters -= 1
                 self._waiters -= 1
-                if not group.waiters:
-                    self._groups.pop(group_id, None)
                 held = self._projects[project_id] - 1
                 if held:
                     self._projects[project_id] = held
                 else:
                     del self._projects[project_id]
-        return None if gone else group
+
+    @contextlib.contextmanager
+    def _watching(self, key):
+        """The waiting state of ``key`` (a group id or a lock's key),
+        watched by the poller while anyone waits on it.
+        """
+        with self._lock:
+            watched = self._groups.get(key)
+            if watched is None:
+                watched = self._groups[key] = _Group()
+            watched.waiters += 1
+            self._start_poller()
+        self._work.set()
+        try:
+            yield watched
+        finally:
+            with self._lock:
+                watched.waiters -= 1
+                if not watched.waiters:
+                    self._groups.pop(key, None)
+
+    @staticmethod
+    def _park(watched, revision, timeout, on_client_gone=None):
+        """Wait for a change past ``revision``, the timeout, or draining;
+        False if the client went away meanwhile.
+        """
+        deadline = time.monotonic() + timeout
+        gone = []
+
+        def client_left():
+            with watched.condition:
+                gone.append(True)
+                watched.condition.notify_all()
+
+        stop_watching = on_client_gone(client_left) if on_client_gone \
+            else None
+        try:
+            with watched.condition:
+                while (watched.revision <= revision and not watched.gone
+                       and not gone and not draining.is_draining()):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    watched.condition.wait(remaining)
+        finally:
+            if stop_watching is not None:
+                stop_watching()
+        return not gone
+
+    def _wake_all(self):
+        with self._lock:
+            watched = list(self._groups.values())
+        for one in watched:
+            with one.condition:
+                one.condition.notify_all()
 
     @staticmethod
     def _shared(group, question, read):
@@ -189,13 +271,6 @@ class Watcher:
                 group.answers = {}
                 group.condition.notify_all()
 
-    def _wake_all(self):
-        with self._lock:
-            groups = list(self._groups.values())
-        for group in groups:
-            with group.condition:
-                group.condition.notify_all()
-
     def _start_poller(self):
         if self._poller is None or not self._poller.is_alive():
             self._poller = threading.Thread(
@@ -218,13 +293,24 @@ class Watcher:
 
     def _poll_once(self):
         with self._lock:
-            group_ids = list(self._groups)
-        states = self.storage.watch_states(group_ids)
-        for group_id in group_ids:
-            state = states.get(group_id)
+            keys = list(self._groups)
+        group_ids = [key for key in keys if not isinstance(key, tuple)]
+        lock_ids = [key[1] for key in keys if isinstance(key, tuple)]
+        if group_ids:
+            self._poll(group_ids, self.storage.watch_states,
+                       self.storage.settle, lambda group_id: group_id)
+        if lock_ids:
+            self._poll(lock_ids, self.storage.lock_watch_states,
+                       self.storage.settle_lock,
+                       lambda lock_id: ('lock', lock_id))
+
+    def _poll(self, ids, read_states, settle, key_of):
+        states = read_states(ids)
+        for id_ in ids:
+            state = states.get(id_)
             if state is None:
-                self.notify(group_id, -1, gone=True)
+                self.notify(key_of(id_), -1, gone=True)
                 continue
-            self.notify(group_id, state.revision)
+            self.notify(key_of(id_), state.revision)
             if state.expiry_due:
-                self.storage.settle(group_id)
+                settle(id_)

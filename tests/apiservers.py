@@ -4,6 +4,7 @@ Each server is its own ``membership-api`` (gunicorn, gevent workers) on
 a free loopback port, over one shared database; stopped by PID (SIGTERM:
 gracefully).
 """
+import concurrent.futures
 import os
 import shutil
 import signal
@@ -12,8 +13,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 import requests
+
+from tests import dbserver
 
 BIN = os.path.dirname(sys.executable)
 
@@ -105,3 +109,31 @@ class ApiServers:
     @property
     def urls(self):
         return [server.url for server in self.servers]
+
+
+class ServersTestCase(unittest.TestCase):
+    """Tests against ``processes`` API processes over one fresh database
+    (SQLite, or MEMBERSHIP_TEST_DB_URL's server), with a pool of
+    ``clients`` threads and an HTTP session each.
+    """
+
+    processes = 4
+    clients = 50
+    server_options = {'threads': 16}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.database = dbserver.fresh_database()
+        cls.servers = ApiServers(
+            cls.processes,
+            connection=cls.database.url if cls.database else None,
+            **cls.server_options).start()
+        cls.pool = concurrent.futures.ThreadPoolExecutor(cls.clients)
+        cls.sessions = [requests.Session() for _ in range(cls.clients)]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pool.shutdown()
+        cls.servers.stop()
+        if cls.database:
+            cls.database.drop()

@@ -34,6 +34,9 @@ CANDIDATE_NOT_FOUND = 'membership.candidate_not_found'
 NOT_LEADER = 'membership.not_leader'
 NO_LEADER = 'membership.no_leader'
 TOO_MANY_WAITERS = 'membership.too_many_waiters'
+LOCK_HELD = 'membership.lock_held'
+LOCK_NOT_FOUND = 'membership.lock_not_found'
+HOLDER_NOT_FOUND = 'membership.holder_not_found'
 # Service.
 STORAGE_UNAVAILABLE = 'membership.storage_unavailable'
 INTERNAL_ERROR = 'membership.internal_error'
@@ -64,6 +67,15 @@ class APIError(Exception):
 
 def bad_request(detail, code=INVALID_REQUEST):
     return APIError(400, code, detail)
+
+
+def too_many_waiters(alternative):
+    """The 503 of a process holding ``[api] max_waiters`` waits."""
+    return APIError(
+        503, TOO_MANY_WAITERS,
+        'This API process holds as many long-polls as [api] max_waiters '
+        'allows, or this project its [api] project_waiter_share of them; '
+        f'retry, or {alternative}.', headers={'Retry-After': '1'})
 
 
 def body(status, code, detail, request_id):
@@ -102,6 +114,9 @@ _FROM_STORAGE = (
     (storage.CandidateNotFound, 404, CANDIDATE_NOT_FOUND),
     (storage.NotLeader, 409, NOT_LEADER),
     (storage.NoLeader, 404, NO_LEADER),
+    (storage.LockHeld, 409, LOCK_HELD),
+    (storage.LockNotFound, 404, LOCK_NOT_FOUND),
+    (storage.HolderNotFound, 404, HOLDER_NOT_FOUND),
 )
 
 

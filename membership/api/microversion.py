@@ -12,6 +12,7 @@ VERSIONS = [
     '1.0',  # groups, members, heartbeats
     '1.1',  # group events (watch by revision, long-poll); group revision
     '1.2',  # sessions (leases), leader election, member "session"
+    '1.3',  # locks: exclusive or shared, fair, fenced, lease-bound
 ]
 MIN_VERSION = tuple(int(p) for p in VERSIONS[0].split('.'))
 MAX_VERSION = tuple(int(p) for p in VERSIONS[-1].split('.'))
@@ -20,6 +21,7 @@ MAX_VERSION = tuple(int(p) for p in VERSIONS[-1].split('.'))
 EVENTS = (1, 1)
 SESSIONS = (1, 2)
 ELECTION = (1, 2)
+LOCKS = (1, 3)
 
 
 class InvalidVersion(ValueError):

@@ -67,17 +67,39 @@ class JsonObject(JsonValue):
     frombasetype = validate
 
 
-class Integer(wtypes.UserType):
-    """A JSON integer: no booleans, floats or strings."""
+class _Scalar(wtypes.UserType):
+    """A JSON value of ``kinds`` only: JSON's booleans are no numbers,
+    and no string stands for either.
+    """
     basetype = wtypes.text
-    name = 'integer'
+    kinds = ()
+    expected = ''
 
     def validate(self, value):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError('must be an integer')
+        if isinstance(value, bool) != (bool in self.kinds) or \
+                not isinstance(value, self.kinds):
+            raise ValueError('must be ' + self.expected)
         return value
 
     frombasetype = validate
+
+
+class Integer(_Scalar):
+    name = 'integer'
+    kinds = (int,)
+    expected = 'an integer'
+
+
+class Number(_Scalar):
+    name = 'number'
+    kinds = (int, float)
+    expected = 'a number'
+
+
+class Boolean(_Scalar):
+    name = 'boolean'
+    kinds = (bool,)
+    expected = 'true or false'
 
 
 class GroupBody(wtypes.Base):
@@ -104,9 +126,18 @@ class CandidateBody(wtypes.Base):
     session = wtypes.wsattr(wtypes.StringType(min_length=1, max_length=36))
 
 
+class HolderBody(wtypes.Base):
+    """A lock request (1.3)."""
+    ttl = wtypes.wsattr(Integer())
+    session = wtypes.wsattr(wtypes.StringType(min_length=1, max_length=36))
+    shared = wtypes.wsattr(Boolean())
+    wait = wtypes.wsattr(Number())
+
+
 NOT_NULL = {GroupBody: ('description', 'metadata'),
             SessionBound: ('session',), SessionBody: ('ttl',),
-            CandidateBody: ('session',)}
+            CandidateBody: ('session',),
+            HolderBody: ('ttl', 'session', 'shared', 'wait')}
 
 
 def check(wstype, data, nullable=False):

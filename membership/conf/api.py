@@ -28,15 +28,16 @@ OPTS = [
                help='Largest TTL in seconds a member or session may ask for.'),
     cfg.IntOpt('max_long_poll_timeout', default=60, min=0, max=3600,
                help='Largest timeout, in seconds, an events request may '
-                    'wait.'),
+                    'wait, and largest wait of a lock request.'),
     cfg.IntOpt('max_waiters', default=5000, min=0,
-               help='Long-poll requests one API process holds at once. '
-                    'Beyond it an events request with a timeout gets 503 '
-                    'with Retry-After. Under membership-api a parked '
-                    'long-poll is a greenlet (a few kilobytes, no '
-                    'database connection); under Apache mod_wsgi it holds '
-                    'a thread of the long-poll WSGIDaemonProcess group: '
-                    'keep it below that group\'s threads.'),
+               help='Long-poll requests one API process holds at once: '
+                    'events requests with a timeout and lock requests '
+                    'with a wait, together. Beyond it such a request gets '
+                    '503 with Retry-After. Under membership-api a parked '
+                    'request is a greenlet (a few kilobytes, no database '
+                    'connection); under Apache mod_wsgi it holds a thread '
+                    'of the long-poll WSGIDaemonProcess group: keep it '
+                    'below that group\'s threads.'),
     cfg.FloatOpt('project_waiter_share', default=0.5, min=0.01, max=1.0,
                  help='The fraction of [api] max_waiters one project may '
                       'hold. A project over its share gets 503 with '

@@ -5,6 +5,7 @@ from membership.policies import base
 from membership.policies import election
 from membership.policies import events
 from membership.policies import groups
+from membership.policies import locks
 from membership.policies import members
 from membership.policies import sessions
 
@@ -12,4 +13,5 @@ from membership.policies import sessions
 def list_rules():
     return list(itertools.chain(
         base.list_rules(), groups.list_rules(), members.list_rules(),
-        events.list_rules(), sessions.list_rules(), election.list_rules()))
+        events.list_rules(), sessions.list_rules(), election.list_rules(),
+        locks.list_rules()))

@@ -77,3 +77,24 @@ class RevisionCompacted(StorageError):
             f"Events up to revision {oldest} were purged (retention); "
             f"revision {since} is too old: list the members again and "
             f"watch from the group's current revision.")
+
+
+class LockHeld(StorageError):
+    def __init__(self, name):
+        super().__init__(f"Lock '{name}' could not be acquired: it is held "
+                         "(or others wait for it first).")
+        self.name = name
+
+
+class LockNotFound(StorageError):
+    def __init__(self, name):
+        super().__init__(f"Lock '{name}' has no holder.")
+        self.name = name
+
+
+class HolderNotFound(StorageError):
+    def __init__(self, name, holder_id):
+        super().__init__(f"Holder '{holder_id}' does not hold lock "
+                         f"'{name}' (released, expired or broken).")
+        self.name = name
+        self.holder_id = holder_id

@@ -102,6 +102,57 @@ class WatchState:
 
 
 @dataclasses.dataclass(frozen=True)
+class Holder:
+    """One acquisition of a lock."""
+    lock: str
+    id: str
+    shared: bool
+    fence: int
+    ttl: int | None
+    session: str | None
+    acquired_at: int
+    expires_at: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Lock:
+    """A lock as of now; a free one has no holders."""
+    name: str
+    fence: int
+    holders: list
+    waiters: int
+
+    @property
+    def mode(self):
+        if not self.holders:
+            return None
+        return 'shared' if self.holders[0].shared else 'exclusive'
+
+    @property
+    def etag(self):
+        return etag(self.name, self.fence, self.waiters,
+                    tuple(holder.id for holder in self.holders))
+
+
+@dataclasses.dataclass(frozen=True)
+class Acquisition:
+    """Where a lock request stands: acquired (``holder``), or queued as
+    ``waiter_id`` on lock ``lock_id`` whose queue is at ``revision``.
+    """
+    holder: Holder | None
+    lock_id: int | None = None
+    waiter_id: int | None = None
+    revision: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Queue:
+    """A lock's queue as of ``revision``: the waiters still waiting."""
+    revision: int
+    waiting: frozenset
+
+
+@dataclasses.dataclass(frozen=True)
 class Conditions:
     """RFC 9110 preconditions of a write, checked inside its transaction.
 

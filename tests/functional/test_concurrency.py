@@ -4,16 +4,12 @@ Runs over SQLite by default and over PostgreSQL or MariaDB with
 MEMBERSHIP_TEST_DB_URL (tox -e functional-postgresql, functional-mysql).
 Clients are spread across the processes.
 """
-import concurrent.futures
 import datetime
 import time
 import unittest
 import uuid
 
-import requests
-
 from tests import apiservers
-from tests import dbserver
 
 PROCESSES = 4
 CLIENTS = 50
@@ -30,24 +26,10 @@ def iso(timestamp):
     return datetime.datetime.strptime(timestamp, '%Y-%m-%dT%H:%M:%S.%fZ')
 
 
-class ConcurrencyTest(unittest.TestCase):
+class ConcurrencyTest(apiservers.ServersTestCase):
 
-    @classmethod
-    def setUpClass(cls):
-        cls.database = dbserver.fresh_database()
-        cls.servers = apiservers.ApiServers(
-            PROCESSES,
-            connection=cls.database.url if cls.database else None,
-            threads=16).start()
-        cls.pool = concurrent.futures.ThreadPoolExecutor(CLIENTS)
-        cls.sessions = [requests.Session() for _ in range(CLIENTS)]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.pool.shutdown()
-        cls.servers.stop()
-        if cls.database:
-            cls.database.drop()
+    processes = PROCESSES
+    clients = CLIENTS
 
     def setUp(self):
         self.project = uuid.uuid4().hex

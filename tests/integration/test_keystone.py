@@ -140,7 +140,7 @@ token_cache_time = 300
         for path in ('/', '/v1/', '/healthcheck'):
             self.assertEqual(200, requests.get(self.url + path).status_code,
                              path)
-        self.assertEqual('1.2', requests.get(self.url + '/').json()[
+        self.assertEqual('1.3', requests.get(self.url + '/').json()[
             'versions'][0]['max_version'])
 
     def test_projects_are_isolated_even_with_the_same_names(self):

@@ -54,6 +54,27 @@ class DefaultsTest(testtools.TestCase):
             self.assertTrue(self.authorizer.authorize(name, ctx('admin')),
                             name)
 
+    def test_breaking_a_lock_has_a_rule_of_its_own(self):
+        rules = {r.name: r for r in policies.list_rules()}
+        check = rules['membership:locks:break'].check_str
+        # Not the writers' rule: overriding one leaves the other alone.
+        self.assertNotIn('rule:', check)
+        self.assertFalse(self.authorizer.authorize(
+            'membership:locks:break', ctx('reader')))
+        for roles in (('member',), ('admin',)):
+            self.assertTrue(self.authorizer.authorize(
+                'membership:locks:break', ctx(*roles)), roles)
+
+    def test_lock_reads_need_reader_and_lock_writes_member(self):
+        for name in ('list', 'show'):
+            self.assertTrue(self.authorizer.authorize(
+                'membership:locks:' + name, ctx('reader')), name)
+        for name in ('acquire', 'heartbeat', 'release'):
+            self.assertFalse(self.authorizer.authorize(
+                'membership:locks:' + name, ctx('reader')), name)
+            self.assertTrue(self.authorizer.authorize(
+                'membership:locks:' + name, ctx('member')), name)
+
 
 class PolicyFileTest(testtools.TestCase):
 

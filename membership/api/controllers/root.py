@@ -1,5 +1,6 @@
 """Version discovery: ``GET /`` and ``GET /v1/``, no token needed."""
 from membership.api.controllers.v1 import groups
+from membership.api.controllers.v1 import locks
 from membership.api.controllers.v1 import sessions
 from membership.api import method
 from membership.api import microversion
@@ -21,7 +22,8 @@ class V1Controller:
 
     def __init__(self):
         self.children = {'groups': groups.GroupsController(),
-                         'sessions': sessions.SessionsController()}
+                         'sessions': sessions.SessionsController(),
+                         'locks': locks.LocksController()}
 
     def child(self, segment):
         return self.children.get(segment)

@@ -1,6 +1,6 @@
 """The SQL storage driver: one object per process, shared by threads.
 
-Each part (groups, members, events, sessions, election) is a module of
+Each part (groups, members, events, sessions, election, locks) is a module of
 its own over the shared :class:`~.database.Database`; this class is the
 contract's face of them.
 """
@@ -10,6 +10,7 @@ from membership.storage.sqlalchemy import database
 from membership.storage.sqlalchemy import election
 from membership.storage.sqlalchemy import events
 from membership.storage.sqlalchemy import groups
+from membership.storage.sqlalchemy import locks
 from membership.storage.sqlalchemy import members
 from membership.storage.sqlalchemy import sessions
 
@@ -25,6 +26,7 @@ class Storage(base.Storage):
         self._events = events.Events(self.db)
         self._sessions = sessions.Sessions(self.db)
         self._election = election.Election(self.db)
+        self._locks = locks.Locks(self.db)
 
     def dispose(self):
         self.db.engine.dispose()
@@ -121,3 +123,46 @@ class Storage(base.Storage):
 
     def get_leader(self, project_id, group):
         return self._election.get_leader(project_id, group)
+
+    def acquire_lock(self, project_id, name, shared, ttl, session_id=None,
+                     wait=0):
+        return self._locks.acquire_lock(project_id, name, shared, ttl,
+                                        session_id, wait)
+
+    def waiter_state(self, project_id, name, waiter_id, session_id=None):
+        return self._locks.waiter_state(project_id, name, waiter_id,
+                                        session_id)
+
+    def lock_queue(self, project_id, name):
+        return self._locks.lock_queue(project_id, name)
+
+    def leave_queue(self, project_id, name, waiter_id, session_id=None):
+        return self._locks.leave_queue(project_id, name, waiter_id,
+                                       session_id)
+
+    def get_lock(self, project_id, name):
+        return self._locks.get_lock(project_id, name)
+
+    def list_locks(self, project_id, page):
+        return self._locks.list_locks(project_id, page)
+
+    def list_holders(self, project_id, name, page):
+        return self._locks.list_holders(project_id, name, page)
+
+    def get_holder(self, project_id, name, holder_id):
+        return self._locks.get_holder(project_id, name, holder_id)
+
+    def heartbeat_holder(self, project_id, name, holder_id):
+        return self._locks.heartbeat_holder(project_id, name, holder_id)
+
+    def release(self, project_id, name, holder_id):
+        return self._locks.release(project_id, name, holder_id)
+
+    def break_lock(self, project_id, name):
+        return self._locks.break_lock(project_id, name)
+
+    def lock_watch_states(self, lock_ids):
+        return self._locks.lock_watch_states(lock_ids)
+
+    def settle_lock(self, lock_id):
+        return self._locks.settle_lock(lock_id)

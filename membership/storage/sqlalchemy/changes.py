@@ -123,6 +123,11 @@ class Changes:
         self.leader_gone_at = None
         self.election = {}
 
+    @property
+    def watch_key(self):
+        """What the group's waiters wait on (``Watcher`` keys)."""
+        return self.group_id
+
     def record(self, type_, member_id, at=None):
         self.revision += 1
         self.pending.append({'group_id': self.group.id,

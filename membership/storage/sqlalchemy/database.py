@@ -24,14 +24,31 @@ class Database:
         self.tx = engine.Transactions(self.engine)
         self.retention = conf.storage.event_retention
         self._subscribers = []
+        self._session_enders = []
 
     def subscribe(self, callback):
         self._subscribers.append(callback)
 
     def notify(self, changesets):
+        """Tell the subscribers of each committed change (a group's
+        Changes, a lock's Queue) its watch key and revision.
+        """
         for changeset in changesets:
             for callback in self._subscribers:
-                callback(changeset.group_id, changeset.revision)
+                callback(changeset.watch_key, changeset.revision)
+
+    def on_session_end(self, release):
+        """Have ``release(conn, session_id, now)`` end what a part binds
+        to a session, in the transaction that deletes the session; it
+        returns the changes to notify.
+        """
+        self._session_enders.append(release)
+
+    def end_session(self, conn, session_id, now):
+        changed = []
+        for release in self._session_enders:
+            changed.extend(release(conn, session_id, now))
+        return changed
 
     @contextlib.contextmanager
     def changing(self, project_id=None, group=None, group_id=None):

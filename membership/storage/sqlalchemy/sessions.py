@@ -13,6 +13,7 @@ from membership.storage.sqlalchemy import tables
 S = tables.sessions
 M = tables.members
 C = tables.candidates
+H = tables.lock_holders
 SORT = {'created_at': S.c.created_at}
 
 
@@ -79,13 +80,15 @@ class Sessions:
         return _session(values)
 
     def _purge_sessions(self, conn, now):
-        # Sessions long expired whose members and candidacies were all
-        # recorded as expired: nothing refers to them any more.
+        # Sessions long expired whose members, candidacies and lock
+        # holders were all recorded as expired: nothing refers to them
+        # any more.
         cutoff = now - self.db.retention * clock.SECOND
         conn.execute(S.delete().where(
             S.c.expires_at < cutoff,
             ~sa.exists().where(M.c.session_id == S.c.id),
-            ~sa.exists().where(C.c.session_id == S.c.id)))
+            ~sa.exists().where(C.c.session_id == S.c.id),
+            ~sa.exists().where(H.c.session_id == S.c.id)))
 
     @engine.translated()
     def get_session(self, project_id, session_id):
@@ -118,7 +121,8 @@ class Sessions:
     @engine.translated()
     def delete_session(self, project_id, session_id):
         """End the session and, in the same transaction, every membership
-        (``left``) and candidacy it holds, in every group.
+        (``left``) and candidacy it holds, in every group, and every lock
+        it holds or waits for.
         """
         changesets = []
         with self.db.tx.write() as conn:
@@ -158,6 +162,7 @@ class Sessions:
                     changeset.candidacy_changed()
                 changeset.flush()
                 changesets.append(changeset)
+            changesets.extend(self.db.end_session(conn, session_id, now))
             conn.execute(S.delete().where(S.c.id == session_id))
         self.db.notify(changesets)
 

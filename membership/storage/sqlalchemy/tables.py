@@ -111,3 +111,60 @@ events = sa.Table(
     sa.Column('at', Time, nullable=False),
     sa.Index('events_group_at_idx', 'group_id', 'at'),
 )
+
+# A lock's row is never deleted: it keeps the last fencing token issued,
+# so a token is never handed out twice, also after the lock was free.
+locks = sa.Table(
+    'locks', metadata,
+    sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column('project_id', Name, nullable=False),
+    sa.Column('name', Name, nullable=False),
+    # The last fencing token issued (0: none yet).
+    sa.Column('fence', sa.BigInteger, nullable=False),
+    # Bumped by every change of holders or waiters: what waiters watch.
+    sa.Column('generation', sa.BigInteger, nullable=False),
+    sa.Column('created_at', Time, nullable=False),
+    sa.UniqueConstraint('project_id', 'name', name='uniq_locks0project_name'),
+)
+
+lock_holders = sa.Table(
+    'lock_holders', metadata,
+    sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column('lock_id', sa.Integer,
+              sa.ForeignKey('locks.id', ondelete='CASCADE'), nullable=False),
+    sa.Column('holder_id', Uuid, nullable=False),
+    sa.Column('shared', sa.Boolean, nullable=False),
+    sa.Column('fence', sa.BigInteger, nullable=False),
+    sa.Column('ttl', sa.Integer, nullable=True),
+    # A session-bound holder lives as long as its session (expires_at is
+    # then NULL); a ttl-bound one until expires_at.
+    sa.Column('session_id', Uuid,
+              sa.ForeignKey('sessions.id', ondelete='CASCADE'),
+              nullable=True),
+    sa.Column('acquired_at', Time, nullable=False),
+    sa.Column('expires_at', Time, nullable=True),
+    sa.UniqueConstraint('holder_id', name='uniq_lock_holders0holder'),
+    sa.Index('lock_holders_lock_fence_idx', 'lock_id', 'fence'),
+    sa.Index('lock_holders_session_idx', 'session_id'),
+)
+
+# The queue of a lock: ``id`` is the arrival order (rows are inserted
+# under the lock's row lock). A granted waiter keeps its row, naming its
+# holder, for its request to read (purged a minute after its wait ends).
+lock_waiters = sa.Table(
+    'lock_waiters', metadata,
+    sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column('lock_id', sa.Integer,
+              sa.ForeignKey('locks.id', ondelete='CASCADE'), nullable=False),
+    sa.Column('shared', sa.Boolean, nullable=False),
+    sa.Column('ttl', sa.Integer, nullable=True),
+    sa.Column('session_id', Uuid,
+              sa.ForeignKey('sessions.id', ondelete='CASCADE'),
+              nullable=True),
+    sa.Column('arrived_at', Time, nullable=False),
+    # The end of the request's wait: from then on it is out of the queue.
+    sa.Column('expires_at', Time, nullable=False),
+    sa.Column('holder_id', Uuid, nullable=True),
+    sa.Index('lock_waiters_lock_idx', 'lock_id', 'id'),
+    sa.Index('lock_waiters_session_idx', 'session_id'),
+)

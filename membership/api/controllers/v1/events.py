@@ -37,12 +37,7 @@ class EventsController(base.GroupScoped):
                 call.project_id, self.group, since, limit, kinds, timeout,
                 call.request.environ.get(watch.CLIENT_GONE))
         except watch.TooManyWaiters:
-            raise errors.APIError(
-                503, errors.TOO_MANY_WAITERS,
-                'This API process holds as many long-polls as [api] '
-                'max_waiters allows, or this project its [api] '
-                'project_waiter_share of them; retry, or poll with '
-                'timeout=0.', headers={'Retry-After': '1'})
+            raise errors.too_many_waiters('poll with timeout=0')
         except watch.GroupReplaced:
             raise errors.APIError(
                 404, errors.GROUP_NOT_FOUND,

@@ -6,14 +6,14 @@ group by ``(session_id, group_id)``, which also serves the foreign key
 and the session's own lookups, so the ``session_id``-only indexes go.
 Candidates get ``(group_id, expires_at)`` like members.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01
 """
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
