@@ -44,7 +44,13 @@ def check_media_type(request):
 
 def fields(request, wstype, nullable=False):
     """The checked fields of the body (``{}`` when it is empty)."""
-    raw = request.body
+    try:
+        raw = request.body
+    except OSError:
+        # webob's DisconnectionError, or the server's own read error: the
+        # client went away mid-body. Its mistake, not the service's.
+        raise errors.bad_request('The request body ended before its '
+                                 'Content-Length: the client disconnected.')
     if not raw:
         return {}
     try:

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
+from membership import logsafe
 from membership.storage import exceptions
 
 LOG = logging.getLogger(__name__)
@@ -173,6 +174,16 @@ def _is_unavailable(error):
     return False
 
 
+def _reason(error):
+    """The driver's own message, on one line, without the statement and
+    its parameters (a client's names and metadata) SQLAlchemy adds.
+    """
+    while isinstance(error, db_exc.DBError) and error.inner_exception:
+        error = error.inner_exception
+    error = getattr(error, 'orig', None) or error
+    return logsafe.text(f'{type(error).__name__}: {error}')
+
+
 def translated(retries=5):
     """Retry deadlocks (oslo.db style) and turn an unreachable or locked
     database into StorageUnavailable, so no driver error reaches the API.
@@ -196,7 +207,7 @@ def translated(retries=5):
                 except Exception as e:
                     if _is_unavailable(e):
                         LOG.warning('Database unavailable in %s: %s',
-                                    fn.__name__, e)
+                                    fn.__name__, _reason(e))
                         raise exceptions.StorageUnavailable(str(e)) from e
                     raise
         return wrapper
