@@ -10,10 +10,10 @@ import os
 import sys
 import uuid
 
-from keystonemiddleware import auth_token
 from oslo_utils import importutils
 from paste import deploy
 
+from membership.api.middleware import authtoken
 from membership.api import routing
 from membership import policy
 from membership import storage
@@ -113,7 +113,8 @@ def authtoken_filter_factory(global_conf, **local_conf):
 
     ``delay_auth_decision`` lets version discovery through without a
     token; every other route answers 401 itself (with the
-    ``WWW-Authenticate`` header auth_token adds to any 401).
+    ``WWW-Authenticate`` header auth_token adds to any 401), or 503 when
+    Keystone could not be asked (``middleware.authtoken``).
     """
     conf = dict(local_conf, oslo_config_config=_services(global_conf).conf)
-    return lambda app: auth_token.AuthProtocol(app, conf)
+    return lambda app: authtoken.AuthProtocol(app, conf)

@@ -3,11 +3,17 @@ from oslo_context import context as context_
 
 from membership.api import bodies
 from membership.api import errors
+from membership.api.middleware import authtoken
 
 
 def context(call, rule):
     """The request's context once policy ``rule`` allows it."""
     environ = call.request.environ
+    if environ.get(authtoken.IDENTITY_UNAVAILABLE):
+        raise errors.APIError(
+            503, errors.IDENTITY_UNAVAILABLE,
+            'Keystone could not be reached to validate the token; retry '
+            'later with the same token.', headers={'Retry-After': '1'})
     if environ.get('HTTP_X_IDENTITY_STATUS') != 'Confirmed':
         raise errors.APIError(
             401, errors.UNAUTHORIZED,

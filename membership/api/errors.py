@@ -36,6 +36,7 @@ NO_LEADER = 'membership.no_leader'
 TOO_MANY_WAITERS = 'membership.too_many_waiters'
 # Service.
 STORAGE_UNAVAILABLE = 'membership.storage_unavailable'
+IDENTITY_UNAVAILABLE = 'membership.identity_unavailable'
 INTERNAL_ERROR = 'membership.internal_error'
 # Any other status a server or middleware produced.
 GENERIC = 'membership.error'
