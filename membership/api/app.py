@@ -15,6 +15,7 @@ from paste import deploy
 
 from membership.api.middleware import authtoken
 from membership.api import routing
+from membership.api import startup
 from membership import policy
 from membership import storage
 from membership import watch
@@ -31,10 +32,12 @@ class Services:
 
     def __init__(self, conf, storage_=None):
         self.conf = conf
-        # A process never needs more connections than it has threads.
-        self.storage = storage_ or storage.get_storage(
-            conf, max_connections=conf.api.threads)
-        self.enforcer = policy.Authorizer(conf)
+        with startup.configuration_errors():
+            # A process never needs more connections than it has threads.
+            self.storage = storage_ or storage.get_storage(
+                conf, max_connections=conf.api.threads)
+            with startup.policy_file_errors():
+                self.enforcer = policy.Authorizer(conf)
         self.watcher = watch.Watcher(self.storage,
                                      conf.api.watch_poll_interval,
                                      conf.api.max_waiters)
@@ -54,23 +57,32 @@ def paste_config_path(conf):
                       os.path.join('/etc/membership', path)):
         if os.path.exists(candidate):
             return candidate
-    raise RuntimeError(f'Cannot find the paste config {path!r}.')
+    raise startup.StartupError(f'Cannot find the paste config {path!r} '
+                               '([DEFAULT] api_paste_config).')
 
 
 def load_app(conf, services=None):
-    """The whole pipeline for ``conf``'s auth strategy."""
-    services = services or Services(conf)
-    key = str(uuid.uuid4())
-    _SERVICES[key] = services
-    if conf.auth_strategy == 'noauth':
-        LOG.warning('auth_strategy = noauth: callers are trusted on their '
-                    'X-Project-Id/X-Roles headers. Never use it in '
-                    'production.')
-    application = deploy.loadapp('config:' + paste_config_path(conf),
-                                 name='membership+' + conf.auth_strategy,
-                                 global_conf={'configkey': key})
-    if conf.auth_strategy == 'keystone':
-        _check_keystone_authtoken(conf)
+    """The whole pipeline for ``conf``'s auth strategy.
+
+    Raises ``startup.StartupError`` (one line: what to fix) when the
+    configuration or the database cannot serve.
+    """
+    with startup.configuration_errors():
+        strategy = conf.auth_strategy
+        services = services or Services(conf)
+        startup.check_database(services)
+        startup.warn_missing_policy_file(conf)
+        if strategy == 'noauth':
+            LOG.warning('auth_strategy = noauth: callers are trusted on '
+                        'their X-Project-Id/X-Roles headers. Never use it '
+                        'in production.')
+        key = str(uuid.uuid4())
+        _SERVICES[key] = services
+        application = deploy.loadapp('config:' + paste_config_path(conf),
+                                     name='membership+' + strategy,
+                                     global_conf={'configkey': key})
+        if strategy == 'keystone':
+            _check_keystone_authtoken(conf)
     return application
 
 
@@ -82,7 +94,7 @@ def _check_keystone_authtoken(conf):
     missing = [name for name in ('www_authenticate_uri', 'auth_type')
                if not getattr(section, name, None)]
     if missing:
-        raise RuntimeError(
+        raise startup.StartupError(
             'auth_strategy = keystone needs [keystone_authtoken] %s (see '
             'etc/membership/membership.conf.sample), or use '
             'auth_strategy = noauth for development.' % ', '.join(missing))
@@ -95,6 +107,13 @@ def setup_app(services):
 
 def _services(global_conf):
     return _SERVICES[global_conf['configkey']]
+
+
+def services_of(paste_conf):
+    """The Services of the pipeline whose paste configuration (global
+    and local, as oslo.middleware's app factories merge them) this is.
+    """
+    return _services(paste_conf)
 
 
 def app_factory(global_conf, **local_conf):

@@ -8,14 +8,18 @@ line of the service is captured, so a traceback or an ERROR fails.
 import io
 import json
 import logging
+import socket
+import time
 import uuid
 
 import fixtures
+import requests
 import testtools
 import webob
 
 from membership.api import app
 from membership.storage.sqlalchemy import migration
+from tests import apiservers
 from tests.functional import fixtures as api_fixtures
 
 
@@ -127,3 +131,54 @@ class ClientErrorTest(testtools.TestCase):
         self.assertRefused(self.call('PUT', '/v1/groups/gone', body=b'{}',
                                      **{'wsgi.input': Gone()}),
                            'membership.invalid_request')
+
+
+class RealServerTest(testtools.TestCase):
+    """The same mistakes through a real ``membership-api``: its HTTP
+    server decodes %2F into PATH_INFO and reports a client gone mid-body
+    its own way.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.servers = apiservers.ApiServers(1).start()
+        cls.server = cls.servers.servers[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.servers.stop()
+        super().tearDownClass()
+
+    def send(self, raw):
+        """``raw`` bytes on a new connection; the first response line."""
+        with socket.create_connection(('127.0.0.1', self.server.port),
+                                      timeout=10) as sock:
+            sock.sendall(raw)
+            sock.shutdown(socket.SHUT_WR)
+            return sock.makefile('rb').readline()
+
+    def test_an_encoded_slash_is_invalid_name(self):
+        response = requests.put(self.server.url + '/v1/groups/a%2Fb',
+                                timeout=10)
+        self.assertEqual(400, response.status_code, response.text)
+        self.assertEqual('membership.invalid_name',
+                         response.json()['errors'][0]['code'])
+
+    def test_a_client_gone_mid_body_logs_no_error(self):
+        project = uuid.uuid4().hex
+        self.send(b'PUT /v1/groups/cut HTTP/1.1\r\nHost: x\r\n'
+                  b'X-Project-Id: ' + project.encode() + b'\r\n'
+                  b'Content-Type: application/json\r\n'
+                  b'Content-Length: 4096\r\n\r\n{"description": "cut')
+        self.send(b'GET /v1/groups?marker=%ff HTTP/1.1\r\nHost: x\r\n\r\n')
+        time.sleep(0.5)  # the server writes its log
+        with open(self.server.log) as f:
+            log = f.read()
+        self.assertIn('"PUT /v1/groups/cut" status: 400', log)
+        self.assertIn('"GET /v1/groups?marker=%ff" status: 400', log)
+        for bad in ('Traceback', ' ERROR ', ' CRITICAL '):
+            self.assertNotIn(bad, log)
+        self.assertEqual(404, requests.get(
+            self.server.url + '/v1/groups/cut', timeout=10,
+            headers={'X-Project-Id': project}).status_code)

@@ -44,7 +44,19 @@ def connection_url(conf):
 def create_engine(conf, max_connections=None):
     """The engine of ``conf``'s database; its pool holds at most
     ``max_connections`` (None: [database] max_pool_size + max_overflow).
+    InvalidConnection if it names no database this driver can open.
     """
+    try:
+        return _create_engine(conf, max_connections)
+    except (sa_exc.ArgumentError, ImportError) as e:
+        # NoSuchModuleError is an ArgumentError; neither message, unlike
+        # the URL, holds a password.
+        raise exceptions.InvalidConnection(
+            f'[database] connection is not a database URL this service '
+            f'can open: {e}.') from None
+
+
+def _create_engine(conf, max_connections):
     url = sa.engine.make_url(connection_url(conf))
     db = conf.database
     timeout = conf.storage.timeout
@@ -202,13 +214,17 @@ def translated(retries=5):
                             'The database kept deadlocking.')
                     LOG.debug('Deadlock in %s, retry %d', fn.__name__,
                               attempt)
+                    continue
                 except exceptions.StorageError:
                     raise
                 except Exception as e:
-                    if _is_unavailable(e):
-                        LOG.warning('Database unavailable in %s: %s',
-                                    fn.__name__, _reason(e))
-                        raise exceptions.StorageUnavailable(str(e)) from e
-                    raise
+                    if not _is_unavailable(e):
+                        raise
+                    error = e
+                # Outside the except block: oslo.log would append the
+                # exception's own text (the statement, its parameters).
+                LOG.warning('Database unavailable in %s: %s', fn.__name__,
+                            _reason(error))
+                raise exceptions.StorageUnavailable(str(error)) from error
         return wrapper
     return decorator
