@@ -69,7 +69,18 @@ def load_app(conf, services=None):
     """
     with startup.configuration_errors():
         strategy = conf.auth_strategy
-        services = services or Services(conf)
+        if services is not None:
+            return _pipeline(conf, strategy, services)
+        services = Services(conf)
+    try:
+        return _pipeline(conf, strategy, services)
+    except BaseException:
+        services.storage.dispose()  # no pool left behind by a failed start
+        raise
+
+
+def _pipeline(conf, strategy, services):
+    with startup.configuration_errors():
         startup.check_database(services)
         startup.warn_missing_policy_file(conf)
         if strategy == 'noauth':
@@ -78,11 +89,16 @@ def load_app(conf, services=None):
                         'in production.')
         key = str(uuid.uuid4())
         _SERVICES[key] = services
-        application = deploy.loadapp('config:' + paste_config_path(conf),
-                                     name='membership+' + strategy,
-                                     global_conf={'configkey': key})
-        if strategy == 'keystone':
-            _check_keystone_authtoken(conf)
+        try:
+            application = deploy.loadapp(
+                'config:' + paste_config_path(conf),
+                name='membership+' + strategy,
+                global_conf={'configkey': key})
+            if strategy == 'keystone':
+                _check_keystone_authtoken(conf)
+        except BaseException:
+            del _SERVICES[key]
+            raise
     return application
 
 

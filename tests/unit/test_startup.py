@@ -23,8 +23,10 @@ from membership import conf as membership_conf
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import migration
 from tests import apiservers
+from tests import dbserver
 
 HINT = 'membership-manage db sync'
+LINE = '%(levelname)s %(name)s %(message)s'
 
 
 def conf_of(files):
@@ -49,7 +51,12 @@ class StartupTest(testtools.TestCase):
         self.log = self.useFixture(fixtures.FakeLogger(
             level=logging.INFO, format='%(levelname)s %(name)s %(message)s'))
 
-    def config(self, text='', sync=True):
+    def config(self, text='', sync=True, server=False):
+        """``server``: on MEMBERSHIP_TEST_DB_URL's server, if set."""
+        database = dbserver.fresh_database() if server else None
+        if database:
+            self.addCleanup(database.drop)
+            text += f'[database]\nconnection = {database.url}\n'
         path = os.path.join(self.tmp, 'membership.conf')
         with open(path, 'w') as f:
             f.write(f'[DEFAULT]\nauth_strategy = noauth\n'
@@ -66,12 +73,12 @@ class StartupTest(testtools.TestCase):
         return message
 
     def test_a_database_never_synced(self):
-        message = self.refused(self.config(sync=False))
+        message = self.refused(self.config(sync=False, server=True))
         self.assertIn('no membership schema', message)
         self.assertIn(HINT, message)
 
     def test_a_schema_newer_than_the_code(self):
-        files = self.config()
+        files = self.config(server=True)
         db = engine.create_engine(conf_of(files))
         with db.begin() as conn:
             conn.execute(sa.text("UPDATE alembic_version "
@@ -162,8 +169,9 @@ class WSGIEntryPointTest(testtools.TestCase):
         with open(self.path, 'w') as f:
             f.write(f'[DEFAULT]\nauth_strategy = noauth\nstate_path = {tmp}\n'
                     f'log_file = {self.log}\n'
-                    'logging_default_format_string = %(levelname)s '
-                    '%(name)s %(message)s\n')
+                    # With or without an earlier test's request context.
+                    f'logging_default_format_string = {LINE}\n'
+                    f'logging_context_format_string = {LINE}\n')
         self.addCleanup(logging.getLogger().handlers.clear)
 
     def logged(self):
