@@ -172,6 +172,9 @@ class RealServerTest(testtools.TestCase):
                   b'Content-Type: application/json\r\n'
                   b'Content-Length: 4096\r\n\r\n{"description": "cut')
         self.send(b'GET /v1/groups?marker=%ff HTTP/1.1\r\nHost: x\r\n\r\n')
+        bad_path = requests.get(self.server.url + '/v1/groups/a%ff',
+                                timeout=10)
+        self.assertEqual(400, bad_path.status_code, bad_path.text)
         time.sleep(0.5)  # the server writes its log
         with open(self.server.log) as f:
             log = f.read()
