@@ -14,7 +14,7 @@ from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import events
 from membership.storage.sqlalchemy import groups
 from membership.storage.sqlalchemy import members
-from membership.storage.sqlalchemy import migration
+from membership.storage.sqlalchemy import schema
 from membership.storage.sqlalchemy import sessions
 
 NO_CONDITIONS = records.NO_CONDITIONS
@@ -37,7 +37,7 @@ class Storage(base.Storage):
         self.db.subscribe(callback)
 
     def check_schema(self):
-        migration.check(self.db.engine)
+        schema.check(self.db.engine)
 
     @engine.translated(retries=0)
     def ping(self):
