@@ -17,9 +17,11 @@ PostgreSQL is measured when MEMBERSHIP_TEST_DB_URL names a server
 import os
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 
+from keystoneauth1 import session as ks_session
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
@@ -30,7 +32,7 @@ from benchmarks import report  # noqa: E402
 from benchmarks import seed  # noqa: E402
 from tests import apiservers  # noqa: E402
 from tests import dbserver  # noqa: E402
-from tests.integration import test_keystone  # noqa: E402
+from tests.integration import keystone  # noqa: E402
 
 DURATION = os.environ.get('BENCH_DURATION', '5s')
 SIZES = (100, 10000, 100000)
@@ -172,19 +174,24 @@ def measure_keystone(figures):
     """The same heartbeats with auth_token validating (cached) tokens of
     the real Keystone of tools/with-keystone.sh.
     """
-    if not test_keystone.KEYSTONE_DIR:
+    if not keystone.KEYSTONE_DIR:
         return
-    test_keystone.KeystoneTest.setUpClass()
-    servers = test_keystone.KeystoneTest.servers
-    user = 'project-a-member'
-    session = test_keystone.KeystoneTest.sessions[user]
-    target = Target(servers, session.get_project_id(),
-                    (('X-Auth-Token', session.get_token()),))
-    try:
-        members = target.group('bench', MEMBERS)
-        figures['heartbeat keystone'] = target.heartbeat(members)
-    finally:
-        test_keystone.KeystoneTest.tearDownClass()
+    url = keystone.keystone_env()['KEYSTONE_URL']
+    with tempfile.TemporaryDirectory() as tmp:
+        policy = os.path.join(tmp, 'policy.yaml')
+        open(policy, 'w').close()
+        servers = apiservers.ApiServers(
+            1, port=int(keystone.API_PORT), auth_strategy='keystone',
+            sections=keystone.authtoken_sections(url, policy)).start()
+        session = ks_session.Session(auth=keystone.auth(
+            url, 'project-a-member', 'project-a'))
+        target = Target(servers, session.get_project_id(),
+                        (('X-Auth-Token', session.get_token()),))
+        try:
+            members = target.group('bench', MEMBERS)
+            figures['heartbeat keystone'] = target.heartbeat(members)
+        finally:
+            servers.stop()
 
 
 def main():

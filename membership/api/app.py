@@ -10,11 +10,12 @@ import os
 import sys
 import uuid
 
-from keystonemiddleware import auth_token
 from oslo_utils import importutils
 from paste import deploy
 
+from membership.api.middleware import authtoken
 from membership.api import routing
+from membership.api import startup
 from membership import policy
 from membership import storage
 from membership import watch
@@ -31,10 +32,12 @@ class Services:
 
     def __init__(self, conf, storage_=None):
         self.conf = conf
-        # A process never needs more connections than it has threads.
-        self.storage = storage_ or storage.get_storage(
-            conf, max_connections=conf.api.threads)
-        self.enforcer = policy.Authorizer(conf)
+        with startup.configuration_errors():
+            # A process never needs more connections than it has threads.
+            self.storage = storage_ or storage.get_storage(
+                conf, max_connections=conf.api.threads)
+            with startup.policy_file_errors():
+                self.enforcer = policy.Authorizer(conf)
         self.watcher = watch.Watcher(self.storage,
                                      conf.api.watch_poll_interval,
                                      conf.api.max_waiters,
@@ -55,23 +58,48 @@ def paste_config_path(conf):
                       os.path.join('/etc/membership', path)):
         if os.path.exists(candidate):
             return candidate
-    raise RuntimeError(f'Cannot find the paste config {path!r}.')
+    raise startup.StartupError(f'Cannot find the paste config {path!r} '
+                               '([DEFAULT] api_paste_config).')
 
 
 def load_app(conf, services=None):
-    """The whole pipeline for ``conf``'s auth strategy."""
-    services = services or Services(conf)
-    key = str(uuid.uuid4())
-    _SERVICES[key] = services
-    if conf.auth_strategy == 'noauth':
-        LOG.warning('auth_strategy = noauth: callers are trusted on their '
-                    'X-Project-Id/X-Roles headers. Never use it in '
-                    'production.')
-    application = deploy.loadapp('config:' + paste_config_path(conf),
-                                 name='membership+' + conf.auth_strategy,
-                                 global_conf={'configkey': key})
-    if conf.auth_strategy == 'keystone':
-        _check_keystone_authtoken(conf)
+    """The whole pipeline for ``conf``'s auth strategy.
+
+    Raises ``startup.StartupError`` (one line: what to fix) when the
+    configuration or the database cannot serve.
+    """
+    with startup.configuration_errors():
+        strategy = conf.auth_strategy
+        if services is not None:
+            return _pipeline(conf, strategy, services)
+        services = Services(conf)
+    try:
+        return _pipeline(conf, strategy, services)
+    except BaseException:
+        services.storage.dispose()  # no pool left behind by a failed start
+        raise
+
+
+def _pipeline(conf, strategy, services):
+    with startup.configuration_errors():
+        startup.check_database(services)
+        startup.warn_missing_policy_file(conf)
+        if strategy == 'noauth':
+            LOG.warning('auth_strategy = noauth: callers are trusted on '
+                        'their X-Project-Id/X-Roles headers. Never use it '
+                        'in production.')
+        key = str(uuid.uuid4())
+        _SERVICES[key] = services
+        try:
+            application = deploy.loadapp(
+                'config:' + paste_config_path(conf),
+                name='membership+' + strategy,
+                global_conf={'configkey': key})
+            if strategy == 'keystone':
+                _check_keystone_authtoken(conf)
+        except BaseException:
+            del _SERVICES[key]
+            raise
     return application
 
 
@@ -83,7 +111,7 @@ def _check_keystone_authtoken(conf):
     missing = [name for name in ('www_authenticate_uri', 'auth_type')
                if not getattr(section, name, None)]
     if missing:
-        raise RuntimeError(
+        raise startup.StartupError(
             'auth_strategy = keystone needs [keystone_authtoken] %s (see '
             'etc/membership/membership.conf.sample), or use '
             'auth_strategy = noauth for development.' % ', '.join(missing))
@@ -96,6 +124,13 @@ def setup_app(services):
 
 def _services(global_conf):
     return _SERVICES[global_conf['configkey']]
+
+
+def services_of(paste_conf):
+    """The Services of the pipeline whose paste configuration (global
+    and local, as oslo.middleware's app factories merge them) this is.
+    """
+    return _services(paste_conf)
 
 
 def app_factory(global_conf, **local_conf):
@@ -114,7 +149,8 @@ def authtoken_filter_factory(global_conf, **local_conf):
 
     ``delay_auth_decision`` lets version discovery through without a
     token; every other route answers 401 itself (with the
-    ``WWW-Authenticate`` header auth_token adds to any 401).
+    ``WWW-Authenticate`` header auth_token adds to any 401), or 503 when
+    Keystone could not be asked (``middleware.authtoken``).
     """
     conf = dict(local_conf, oslo_config_config=_services(global_conf).conf)
-    return lambda app: auth_token.AuthProtocol(app, conf)
+    return lambda app: authtoken.AuthProtocol(app, conf)

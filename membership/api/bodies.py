@@ -47,11 +47,11 @@ def fields(request, wstype, nullable=False):
     try:
         raw = request.body
     except OSError:
-        # The client sent less than its Content-Length and went quiet
-        # (the server's read timeout) or away: its request, not our fault.
-        raise errors.bad_request('The request body is shorter than its '
-                                 'Content-Length, or was not sent in '
-                                 'time.')
+        # webob's DisconnectionError, or the server's read timeout: the
+        # client went away or quiet mid-body. Its mistake, not ours.
+        raise errors.bad_request('The request body ended before its '
+                                 'Content-Length: the client disconnected '
+                                 'or did not send it in time.')
     if not raw:
         return {}
     try:

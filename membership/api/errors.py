@@ -39,6 +39,7 @@ LOCK_NOT_FOUND = 'membership.lock_not_found'
 HOLDER_NOT_FOUND = 'membership.holder_not_found'
 # Service.
 STORAGE_UNAVAILABLE = 'membership.storage_unavailable'
+IDENTITY_UNAVAILABLE = 'membership.identity_unavailable'
 INTERNAL_ERROR = 'membership.internal_error'
 # Any other status a server or middleware produced.
 GENERIC = 'membership.error'

@@ -11,6 +11,12 @@ the default. Either way it is built once per process.
 Under mod_wsgi the daemon process's shutdown (Apache's stop or graceful
 restart, a daemon restart) starts draining: parked long-polls answer at
 once with what they have instead of being cut by the kill that follows.
+
+When the configuration or the database cannot serve
+(``startup.StartupError``), the reason is logged as one CRITICAL line:
+built at import, the process exits (the server reports a failed start);
+built on a request, the request gets 503 and the next one tries again
+(say, once ``membership-manage db sync`` ran).
 """
 import logging
 import os
@@ -20,6 +26,8 @@ import threading
 from oslo_config import cfg
 
 from membership.api import app
+from membership.api import errors
+from membership.api import startup
 from membership import conf as membership_conf
 from membership.server import draining
 
@@ -37,8 +45,10 @@ def config_files(value=None):
 
 
 def build(files):
-    conf = membership_conf.prepare(cfg.ConfigOpts(), args=[],
-                                   default_config_files=files)
+    """The application of ``files``, or StartupError."""
+    with startup.configuration_errors():
+        conf = membership_conf.prepare(cfg.ConfigOpts(), args=[],
+                                       default_config_files=files)
     return app.load_app(conf)
 
 
@@ -49,13 +59,27 @@ class _Application:
         self._lock = threading.Lock()
         self._app = None
         if os.environ.get(CONFIG_ENV):
-            self._app = build(config_files())
+            if not self._build(config_files()):
+                raise SystemExit(1)
+
+    def _build(self, files):
+        try:
+            self._app = build(files)
+            return True
+        except startup.StartupError as e:
+            error = str(e)
+        # Outside the except block: oslo.log would append the exception.
+        LOG.critical('membership cannot start: %s', error)
+        return False
 
     def __call__(self, environ, start_response):
         if self._app is None:
             with self._lock:
-                if self._app is None:
-                    self._app = build(config_files(environ.get(CONFIG_ENV)))
+                if self._app is None and not self._build(
+                        config_files(environ.get(CONFIG_ENV))):
+                    return errors.respond(
+                        environ, start_response, 503, errors.GENERIC,
+                        'The service cannot start; its log says why.')
         return self._app(environ, start_response)
 
 

@@ -22,6 +22,8 @@ from oslo_config import cfg
 from membership import conf as membership_conf
 
 WORKER = 'membership.server.worker.Worker'
+# gunicorn's arbiter halts when a worker exits with this status.
+WORKER_BOOT_ERROR = 3
 # gunicorn refuses a longer request line; longer URIs get 414.
 MAX_REQUEST_LINE = 8190
 # Keystone tokens and service catalogs make long headers.
@@ -78,11 +80,20 @@ class Server(base.BaseApplication):
         # In each worker, after gevent patched the standard library: only
         # now import the application (SQLAlchemy, pecan, threads).
         from membership.api import app
+        from membership.api import startup
         from membership.server import worker
 
         conf = membership_conf.prepare(cfg.ConfigOpts(), self.args)
-        return worker.ReadTimeout(app.load_app(conf),
-                                  conf.server.read_timeout)
+        try:
+            application = app.load_app(conf)
+        except startup.StartupError as e:
+            # One line for the operator; gunicorn's master stops on this
+            # exit status (a worker that cannot boot) instead of
+            # respawning it.
+            print(f'membership-api: error: {e}', file=sys.stderr,
+                  flush=True)
+            sys.exit(WORKER_BOOT_ERROR)
+        return worker.ReadTimeout(application, conf.server.read_timeout)
 
 
 def raise_open_files(wanted):

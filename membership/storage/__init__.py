@@ -5,7 +5,8 @@ def get_storage(conf, max_connections=None):
     """The storage driver for ``conf``, built once per process.
 
     ``max_connections`` caps the pooled database connections (a process
-    never needs more than it has threads).
+    never needs more than it has threads). Raises InvalidConnection when
+    [database] connection names no database it can open.
     """
     from membership.storage.sqlalchemy import api
     return api.Storage(conf, max_connections)

@@ -29,6 +29,19 @@ class Storage(abc.ABC):
         """Close every pooled connection (the process is stopping)."""
 
     @abc.abstractmethod
+    def check_schema(self):
+        """Return if the database's schema is the one this driver
+        speaks; else SchemaNotCurrent (StorageUnavailable if the
+        database cannot be reached).
+        """
+
+    @abc.abstractmethod
+    def ping(self):
+        """Return once the database answers; StorageUnavailable if it
+        does not in time (the health check).
+        """
+
+    @abc.abstractmethod
     def subscribe(self, callback):
         """Call ``callback(key, revision)`` after every change this
         process commits (so its waiters wake at once): ``key`` is a

@@ -46,6 +46,19 @@ class StorageUnavailable(StorageError):
     """The database cannot be reached or did not answer in time."""
 
 
+class InvalidConnection(StorageError):
+    """[database] connection names no database this driver can open.
+
+    The message never repeats the URL (it may hold a password).
+    """
+
+
+class SchemaNotCurrent(StorageError):
+    """The database's schema is not the one this code speaks (never
+    synced, behind, or newer); the message says which and what to run.
+    """
+
+
 class SessionNotFound(StorageError):
     def __init__(self, session_id):
         super().__init__(f"Session '{session_id}' does not exist or has "

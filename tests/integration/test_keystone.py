@@ -1,120 +1,19 @@
-"""The API behind keystonemiddleware with a real Keystone.
-
-Run by ``tox -e integration-keystone``: tools/with-keystone.sh installs
-and starts Keystone once (projects project-a and project-b, each with
-users <p>-admin, <p>-member and <p>-reader) and registers the membership
-endpoint in its catalog; this module serves the API there with
-``auth_strategy = keystone`` and calls it with real tokens.
+"""Identity and policy with real Keystone tokens (see tests/integration/
+keystone.py).
 """
 import os
 import re
-import tempfile
 import time
 import unittest
 import uuid
 
 from keystoneauth1 import exceptions as ks_exceptions
-from keystoneauth1.identity import v3
-from keystoneauth1 import session as ks_session
 import requests
 
-from tests import apiservers
-
-KEYSTONE_DIR = os.environ.get('MEMBERSHIP_TEST_KEYSTONE_DIR')
-API_PORT = os.environ.get('MEMBERSHIP_TEST_API_PORT')
-# Set by tools/with-apache.sh: the API in keystone mode under mod_wsgi.
-APACHE_API_URL = os.environ.get('MEMBERSHIP_TEST_KEYSTONE_API_URL')
-LATEST = {'OpenStack-API-Version': 'membership latest'}
+from tests.integration import keystone
 
 
-def keystone_env():
-    values = {}
-    with open(os.path.join(KEYSTONE_DIR, 'keystone.env')) as f:
-        for line in f:
-            key, _, value = line.strip().partition('=')
-            values[key] = value.strip('\'"')
-    return values
-
-
-def auth(url, user, project):
-    return v3.Password(auth_url=url, username=user, password=user + '-pass',
-                       user_domain_id='default', project_name=project,
-                       project_domain_id='default')
-
-
-@unittest.skipUnless(KEYSTONE_DIR, 'needs a real Keystone: run by '
-                     'tox -e integration-keystone (tools/with-keystone.sh)')
-class KeystoneTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        env = keystone_env()
-        cls.keystone = env['KEYSTONE_URL']
-        cls.policy_dir = tempfile.TemporaryDirectory()
-        cls.policy_file = os.path.join(cls.policy_dir.name, 'policy.yaml')
-        cls.servers = None
-        if APACHE_API_URL:
-            cls.url = APACHE_API_URL
-            cls.policy_file = os.environ['MEMBERSHIP_TEST_POLICY_FILE']
-        else:
-            cls.url = cls.start_api()
-        cls.sessions = {}
-        for project in ('project-a', 'project-b'):
-            for role in ('admin', 'member', 'reader'):
-                user = f'{project}-{role}'
-                cls.sessions[user] = ks_session.Session(
-                    auth=auth(cls.keystone, user, project))
-        cls.tokens = {user: session.get_token()
-                      for user, session in cls.sessions.items()}
-
-    @classmethod
-    def start_api(cls):
-        """membership-api (one worker process) on the catalog's port."""
-        sections = f"""
-[oslo_policy]
-policy_file = {cls.policy_file}
-
-[keystone_authtoken]
-www_authenticate_uri = {cls.keystone}
-auth_url = {cls.keystone}
-auth_type = password
-username = membership
-password = svcpass
-user_domain_id = default
-project_name = service
-project_domain_id = default
-service_token_roles_required = true
-token_cache_time = 300
-"""
-        cls.servers = apiservers.ApiServers(
-            1, port=int(API_PORT), auth_strategy='keystone', workers=1,
-            sections=sections).start()
-        return cls.servers.urls[0]
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.servers:
-            cls.servers.stop()
-        cls.policy_dir.cleanup()
-
-    def call(self, user, method, path, **kwargs):
-        headers = dict(LATEST, **kwargs.pop('headers', {}))
-        if user:
-            headers['X-Auth-Token'] = self.tokens[user]
-        return requests.request(method, self.url + path, headers=headers,
-                                timeout=30, **kwargs)
-
-    def assertError(self, response, status, code):
-        self.assertEqual(status, response.status_code, response.text)
-        error = response.json()['errors'][0]
-        self.assertEqual(code, error['code'])
-        self.assertEqual(status, error['status'])
-        self.assertTrue(error['request_id'].startswith('req-'))
-
-    def assertUnauthorized(self, response):
-        self.assertError(response, 401, 'membership.unauthorized')
-        self.assertEqual(f'Keystone uri="{self.keystone}"',
-                         response.headers['WWW-Authenticate'])
+class KeystoneTest(keystone.KeystoneTestCase):
 
     def test_no_token_is_401_naming_keystone(self):
         self.assertUnauthorized(self.call(None, 'GET', '/v1/groups'))
@@ -125,8 +24,7 @@ token_cache_time = 300
             self.url + '/v1/groups', headers={'X-Auth-Token': 'garbage'}))
 
     def test_a_revoked_token_is_401(self):
-        user = auth(self.keystone, 'project-a-member', 'project-a')
-        token = ks_session.Session(auth=user).get_token()
+        token = self.new_token('project-a-member', 'project-a')
         # The token is never shown to the API before its revocation, so
         # no cache holds it.
         revoked = requests.delete(
@@ -170,7 +68,7 @@ token_cache_time = 300
         a_group = self.call('project-a-reader', 'GET', g).json()
         self.assertEqual(('A', 1), (a_group['description'],
                                     a_group['member_count']))
-        self.assertEqual(keystone_env()['PROJECT_A_ID'],
+        self.assertEqual(keystone.keystone_env()['PROJECT_A_ID'],
                          a_group['project_id'])
 
     def test_reader_reads_and_is_refused_every_write(self):
@@ -245,13 +143,11 @@ token_cache_time = 300
             time.sleep(0.2)
 
     def validations(self):
-        with open(os.path.join(KEYSTONE_DIR, 'access.log')) as f:
+        with open(os.path.join(keystone.KEYSTONE_DIR, 'access.log')) as f:
             return len(re.findall(r'"GET /v3/auth/tokens ', f.read()))
 
     def test_one_token_is_validated_once_for_a_hundred_calls(self):
-        session = ks_session.Session(
-            auth=auth(self.keystone, 'project-b-member', 'project-b'))
-        token = session.get_token()
+        token = self.new_token('project-b-member', 'project-b')
         before = self.validations()
         for n in range(100):
             response = requests.get(self.url + '/v1/groups',
@@ -267,7 +163,8 @@ token_cache_time = 300
         self.assertEqual(self.url, session.get_endpoint(**where).rstrip('/'))
         name = 'catalog-' + uuid.uuid4().hex[:6]
         created = session.put(f'/v1/groups/{name}', endpoint_filter=where,
-                              headers=LATEST, json={'description': 'ks'})
+                              headers=keystone.LATEST,
+                              json={'description': 'ks'})
         self.assertEqual(201, created.status_code)
         joined = session.put(f'/v1/groups/{name}/members/w',
                              endpoint_filter=where,

@@ -42,7 +42,7 @@ class RequestLog:
         version = environ.get(microversion.ENVIRON_KEY)
         LOG.info('%(addr)s "%(method)s %(path)s" status: %(status)s '
                  'microversion: %(version)s time: %(time).4f',
-                 {'addr': environ.get('REMOTE_ADDR'),
+                 {'addr': logsafe.text(environ.get('REMOTE_ADDR')),
                   'method': logsafe.text(environ.get('REQUEST_METHOD')),
                   'path': logsafe.text(_path(environ)), 'status': status,
                   'version': microversion.text(version) if version else '-',

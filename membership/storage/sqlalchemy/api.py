@@ -4,14 +4,18 @@ Each part (groups, members, events, sessions, election, locks) is a module of
 its own over the shared :class:`~.database.Database`; this class is the
 contract's face of them.
 """
+import sqlalchemy as sa
+
 from membership.storage import base
 from membership.storage import records
 from membership.storage.sqlalchemy import database
 from membership.storage.sqlalchemy import election
+from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import events
 from membership.storage.sqlalchemy import groups
 from membership.storage.sqlalchemy import locks
 from membership.storage.sqlalchemy import members
+from membership.storage.sqlalchemy import schema
 from membership.storage.sqlalchemy import sessions
 
 NO_CONDITIONS = records.NO_CONDITIONS
@@ -33,6 +37,14 @@ class Storage(base.Storage):
 
     def subscribe(self, callback):
         self.db.subscribe(callback)
+
+    def check_schema(self):
+        schema.check(self.db.engine)
+
+    @engine.translated(retries=0)
+    def ping(self):
+        with self.db.tx.read() as conn:
+            conn.execute(sa.text('SELECT 1'))
 
     def get_group(self, project_id, name):
         return self._groups.get_group(project_id, name)

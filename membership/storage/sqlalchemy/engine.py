@@ -27,6 +27,7 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 
 from membership import blocking
+from membership import logsafe
 from membership.storage import exceptions
 
 LOG = logging.getLogger(__name__)
@@ -45,7 +46,19 @@ def connection_url(conf):
 def create_engine(conf, max_connections=None):
     """The engine of ``conf``'s database; its pool holds at most
     ``max_connections`` (None: [database] max_pool_size + max_overflow).
+    InvalidConnection if it names no database this driver can open.
     """
+    try:
+        return _create_engine(conf, max_connections)
+    except (sa_exc.ArgumentError, ImportError) as e:
+        # NoSuchModuleError is an ArgumentError; neither message, unlike
+        # the URL, holds a password.
+        raise exceptions.InvalidConnection(
+            f'[database] connection is not a database URL this service '
+            f'can open: {e}.') from None
+
+
+def _create_engine(conf, max_connections):
     url = sa.engine.make_url(connection_url(conf))
     db = conf.database
     timeout = conf.storage.timeout
@@ -215,6 +228,16 @@ def _is_unavailable(error):
     return False
 
 
+def _reason(error):
+    """The driver's own message, on one line, without the statement and
+    its parameters (a client's names and metadata) SQLAlchemy adds.
+    """
+    while isinstance(error, db_exc.DBError) and error.inner_exception:
+        error = error.inner_exception
+    error = getattr(error, 'orig', None) or error
+    return logsafe.text(f'{type(error).__name__}: {error}')
+
+
 def translated(retries=5):
     """Retry deadlocks (oslo.db style) and turn an unreachable or locked
     database into StorageUnavailable, so no driver error reaches the API.
@@ -233,13 +256,17 @@ def translated(retries=5):
                             'The database kept deadlocking.')
                     LOG.debug('Deadlock in %s, retry %d', fn.__name__,
                               attempt)
+                    continue
                 except exceptions.StorageError:
                     raise
                 except Exception as e:
-                    if _is_unavailable(e):
-                        LOG.warning('Database unavailable in %s: %s',
-                                    fn.__name__, e)
-                        raise exceptions.StorageUnavailable(str(e)) from e
-                    raise
+                    if not _is_unavailable(e):
+                        raise
+                    error = e
+                # Outside the except block: oslo.log would append the
+                # exception's own text (the statement, its parameters).
+                LOG.warning('Database unavailable in %s: %s', fn.__name__,
+                            _reason(error))
+                raise exceptions.StorageUnavailable(str(error)) from error
         return wrapper
     return decorator
