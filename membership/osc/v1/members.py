@@ -1,0 +1,186 @@
+"""openstack membership member join|list|show|set|leave|heartbeat."""
+import logging
+import signal
+import threading
+
+from cliff import command
+from cliff import lister
+from cliff import show as cliff_show
+
+from membership.client import client as mclient
+from membership.client import exceptions
+from membership.osc.v1 import common
+
+LOG = logging.getLogger(__name__)
+LIST_COLUMNS = ('id', 'capabilities', 'ttl', 'expires_at')
+LONG_COLUMNS = LIST_COLUMNS + ('session', 'joined_at', 'heartbeat_at')
+
+
+def _ttl(parsed_args):
+    if parsed_args.no_ttl:
+        return None
+    return mclient.UNSET if parsed_args.ttl is None else parsed_args.ttl
+
+
+def _add_ids(parser):
+    parser.add_argument('group', metavar='<group>', help='Group name')
+    parser.add_argument('member', metavar='<member>', help='Member id')
+
+
+class JoinMember(cliff_show.ShowOne):
+    """Join a group (or refresh a live member's capabilities and ttl).
+
+    With --keep-alive it stays in the foreground, heartbeating at a third
+    of the ttl, until SIGINT or SIGTERM; then it leaves and exits 0.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_ids(parser)
+        parser.add_argument('--capabilities', metavar='<json>',
+                            type=common.json_value,
+                            help='Capabilities, any JSON value')
+        liveness = common.add_liveness(parser, 'member')
+        liveness.add_argument('--no-ttl', action='store_true',
+                              help='A member that never expires')
+        parser.add_argument('--exclusive', action='store_true',
+                            help='Fail if it is already a live member')
+        parser.add_argument('--keep-alive', action='store_true',
+                            help='Heartbeat in the foreground until '
+                                 'SIGINT/SIGTERM, then leave')
+        return parser
+
+    def _join(self, parsed_args, exclusive):
+        return common.client(self).join(
+            parsed_args.group, parsed_args.member,
+            capabilities=(mclient.UNSET if parsed_args.capabilities is None
+                          else parsed_args.capabilities),
+            ttl=_ttl(parsed_args),
+            session=parsed_args.session or mclient.UNSET,
+            exclusive=exclusive)
+
+    def take_action(self, parsed_args):
+        self.member = self._join(parsed_args, parsed_args.exclusive)
+        return common.show(self.member)
+
+    def run(self, parsed_args):
+        status = super().run(parsed_args)
+        if parsed_args.keep_alive:
+            self.app.stdout.flush()
+            self._keep_alive(parsed_args)
+        return status
+
+    def _keep_alive(self, parsed_args):
+        client = common.client(self)
+        stop = threading.Event()
+        previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
+        ttl = self.member['ttl']
+        if ttl is None and self.member.get('session'):
+            ttl = client.get_session(self.member['session'])['ttl']
+        interval = max(ttl / 3.0, 0.2) if ttl else None
+        try:
+            while not stop.wait(interval):
+                try:
+                    client.heartbeat_member(parsed_args.group,
+                                            parsed_args.member)
+                except exceptions.NotFound:
+                    LOG.warning('Membership lost (expired?): joining again')
+                    self._join(parsed_args, exclusive=False)
+                except exceptions.MembershipError as e:
+                    LOG.warning('Heartbeat failed, will retry: %s', e)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        try:
+            client.leave(parsed_args.group, parsed_args.member)
+        except exceptions.NotFound:
+            pass
+
+
+class ListMembers(lister.Lister):
+    """List the live members of a group."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('group', metavar='<group>', help='Group name')
+        common.add_pagination(parser, ('id', 'joined_at'))
+        parser.add_argument('--long', action='store_true',
+                            help='Show more columns')
+        return parser
+
+    def take_action(self, parsed_args):
+        members = common.client(self).list_members(
+            parsed_args.group, **common.pagination(parsed_args))
+        return common.rows(members, LONG_COLUMNS if parsed_args.long
+                           else LIST_COLUMNS)
+
+
+class ShowMember(cliff_show.ShowOne):
+    """Show a live member."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_ids(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        return common.show(common.client(self).get_member(
+            parsed_args.group, parsed_args.member))
+
+
+class SetMember(cliff_show.ShowOne):
+    """Change a member's capabilities (a JSON merge patch) or ttl."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_ids(parser)
+        parser.add_argument('--capabilities', metavar='<json>',
+                            type=common.json_value,
+                            help='JSON merge patch of the capabilities '
+                                 '(objects merge; other values replace)')
+        ttl = parser.add_mutually_exclusive_group()
+        ttl.add_argument('--ttl', type=int, metavar='<seconds>',
+                         help='New ttl (expiry pushed to now + ttl)')
+        ttl.add_argument('--no-ttl', action='store_true',
+                         help='Never expire')
+        parser.add_argument('--if-match', metavar='<etag>',
+                            help='Only if the member\'s ETag is this one')
+        return parser
+
+    def take_action(self, parsed_args):
+        capabilities = parsed_args.capabilities
+        return common.show(common.client(self).update_member(
+            parsed_args.group, parsed_args.member,
+            capabilities=(mclient.UNSET if capabilities is None
+                          else capabilities),
+            ttl=_ttl(parsed_args), if_match=parsed_args.if_match))
+
+
+class LeaveGroup(command.Command):
+    """Leave a group (members named one by one)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('group', metavar='<group>', help='Group name')
+        parser.add_argument('members', metavar='<member>', nargs='+',
+                            help='Member id(s)')
+        return parser
+
+    def take_action(self, parsed_args):
+        client = common.client(self)
+        common.each(parsed_args.members,
+                    lambda m: client.leave(parsed_args.group, m), 'leaves')
+
+
+class HeartbeatMember(command.Command):
+    """Heartbeat a member: its expiry moves to now + ttl."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_ids(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        common.client(self).heartbeat_member(parsed_args.group,
+                                             parsed_args.member)
