@@ -8,6 +8,7 @@ with ``idempotent=True``) are retried on a connection failure and on 502,
 sends it; any other call is sent once.
 """
 import email.utils
+import logging
 import time
 import urllib.parse
 
@@ -25,6 +26,7 @@ CLIENT_MAX = (1, 2)
 IDEMPOTENT = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 RETRY_STATUS = frozenset([502, 503, 504])
 MAX_RETRY_AFTER = 30.0
+LOG = logging.getLogger(__name__)
 
 
 def parse_version(text):
@@ -165,6 +167,7 @@ class Transport:
         attempts = 1 + (self.retries if idempotent else 0)
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
+            backoff = min(self.retry_delay * 2 ** (attempt - 1), 5.0)
             try:
                 response = self.adapter.request(
                     url, method, json=json, params=params, headers=headers,
@@ -174,17 +177,25 @@ class Transport:
                 if last:
                     raise exceptions.Timeout(
                         f'{method} {url} timed out: {e}') from e
+                self._wait(method, url, 'timed out', backoff, 'backoff')
             except (ks_exc.ConnectionError, ks_exc.SSLError) as e:
                 if last:
                     raise exceptions.ConnectionFailed(
                         f'{method} {url} failed: {e}') from e
+                self._wait(method, url, 'connection failed', backoff,
+                           'backoff')
             else:
                 if response.status_code < 400:
                     return response
                 if last or response.status_code not in RETRY_STATUS:
                     raise exceptions.from_response(response)
                 delay = retry_after(response)
-                if delay is not None:
-                    time.sleep(delay)
-                    continue
-            time.sleep(min(self.retry_delay * 2 ** (attempt - 1), 5.0))
+                self._wait(method, url, f'HTTP {response.status_code}',
+                           backoff if delay is None else delay,
+                           'backoff' if delay is None else 'Retry-After')
+
+    @staticmethod
+    def _wait(method, url, why, delay, source):
+        LOG.debug('%s %s: %s, retrying in %.1f s (%s)', method, url, why,
+                  delay, source)
+        time.sleep(delay)

@@ -12,8 +12,8 @@ class KeepAlive:
 
     Transient failures (connection, 5xx) are logged and retried at the
     next tick, which still leaves a beat before the ttl runs out. A 404
-    means the lease is gone: ``on_lost(error)`` is called, ``lost`` set
-    and the thread ends. Use as a context manager or call ``stop()``.
+    means the lease is gone: ``on_lost(error)`` is called, then ``lost``
+    is set and the thread ends. Use as a context manager or call ``stop()``.
     """
 
     def __init__(self, beat, ttl, on_lost=None):
@@ -50,10 +50,12 @@ class KeepAlive:
                 self.beats += 1
             except exceptions.NotFound as e:
                 self.error = e
-                self.lost.set()
                 LOG.warning('Heartbeat lost: %s', e)
-                if self._on_lost:
-                    self._on_lost(e)
+                try:
+                    if self._on_lost:
+                        self._on_lost(e)
+                finally:
+                    self.lost.set()
                 return
             except exceptions.MembershipError as e:
                 self.error = e
