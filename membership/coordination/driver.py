@@ -71,7 +71,6 @@ class MembershipDriver(watchers.EventWatchersMixin,
         coordination.Characteristics.DISTRIBUTED_ACROSS_PROCESSES,
         coordination.Characteristics.DISTRIBUTED_ACROSS_HOSTS,
     )
-    EXCLUDE_OPTIONS = frozenset(['session'])
 
     def __init__(self, member_id, parsed_url, options):
         super().__init__(member_id, parsed_url, options)
@@ -166,7 +165,8 @@ class MembershipDriver(watchers.EventWatchersMixin,
 
     def _renew(self, expired):
         """The session ended (we were too slow): take a new one and join
-        again what we held, as etcd3gw does with an expired lease."""
+        again what we held, as etcd3gw does with an expired lease.
+        """
         with self._renew_lock:
             if self._session_id != expired:
                 return  # another thread renewed it already

@@ -42,6 +42,31 @@ def auth(url, user, project):
                        project_domain_id='default')
 
 
+def serve_api(keystone, policy_file):
+    """membership-api (uWSGI, one process) with auth_strategy = keystone
+    on the catalog's port.
+    """
+    sections = f"""
+[oslo_policy]
+policy_file = {policy_file}
+
+[keystone_authtoken]
+www_authenticate_uri = {keystone}
+auth_url = {keystone}
+auth_type = password
+username = membership
+password = svcpass
+user_domain_id = default
+project_name = service
+project_domain_id = default
+service_token_roles_required = true
+token_cache_time = 300
+"""
+    return apiservers.ApiServers(
+        1, port=int(API_PORT), auth_strategy='keystone', workers=1,
+        sections=sections).start()
+
+
 @unittest.skipUnless(KEYSTONE_DIR, 'needs a real Keystone: run by '
                      'tox -e integration-keystone (tools/with-keystone.sh)')
 class KeystoneTest(unittest.TestCase):
@@ -69,26 +94,7 @@ class KeystoneTest(unittest.TestCase):
 
     @classmethod
     def start_api(cls):
-        """membership-api (uWSGI, one process) on the catalog's port."""
-        sections = f"""
-[oslo_policy]
-policy_file = {cls.policy_file}
-
-[keystone_authtoken]
-www_authenticate_uri = {cls.keystone}
-auth_url = {cls.keystone}
-auth_type = password
-username = membership
-password = svcpass
-user_domain_id = default
-project_name = service
-project_domain_id = default
-service_token_roles_required = true
-token_cache_time = 300
-"""
-        cls.servers = apiservers.ApiServers(
-            1, port=int(API_PORT), auth_strategy='keystone', workers=1,
-            sections=sections).start()
+        cls.servers = serve_api(cls.keystone, cls.policy_file)
         return cls.servers.urls[0]
 
     @classmethod
