@@ -25,7 +25,8 @@ class MembershipError(Exception):
         if self.status is None:
             return str(self.detail)
         extra = ', '.join(x for x in (self.code, self.request_id) if x)
-        return f'{self.detail} (HTTP {self.status}{": " + extra if extra else ""})'
+        extra = f': {extra}' if extra else ''
+        return f'{self.detail} (HTTP {self.status}{extra})'
 
 
 class ConnectionFailed(MembershipError):

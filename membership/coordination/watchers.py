@@ -29,7 +29,8 @@ class _Watch:
 
 class EventWatchersMixin:
     """Needs ``self._client``, ``self._translate()`` and
-    ``self._session_id`` from the driver."""
+    ``self._session_id`` from the driver.
+    """
 
     def _init_watch_group(self, group_id):
         if group_id in self._watches:
@@ -124,7 +125,8 @@ class EventWatchersMixin:
 
     def run_elect_coordinator(self):
         """Enter the election of every group with an elected hook, and
-        fire the hooks once for each term this coordinator leads."""
+        fire the hooks once for each term this coordinator leads.
+        """
         result = []
         me = names.encode(self._member_id)
         for group_id, hooks in list(self._hooks_elected_leader.items()):

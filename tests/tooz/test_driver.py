@@ -79,8 +79,8 @@ class DriverTest(base.ServiceTestCase):
         self.assertEqual({'weight': 2, 'queues': ['a']},
                          coord.get_member_capabilities(group, member).get())
         api = Client(endpoint=self.url, noauth=True)
-        self.assertEqual(['b64:d29ya2VyICMx'],
-                         [m['id'] for m in api.list_members('b64:6XF1aXBlLzE')])
+        members = api.list_members('b64:6XF1aXBlLzE')
+        self.assertEqual(['b64:d29ya2VyICMx'], [m['id'] for m in members])
 
     def test_heartbeat_is_one_call_and_returns_the_next_beat(self):
         coord = self.coordinator(timeout=4)

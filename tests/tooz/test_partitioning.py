@@ -62,7 +62,8 @@ class PartitioningTest(base.ServiceTestCase):
 
     def wait_for_view(self, members, timeout):
         """Poll until every live member's ring is exactly ``members``;
-        meanwhile no item may ever have two live owners."""
+        meanwhile no item may ever have two live owners.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             states = self.states(members)

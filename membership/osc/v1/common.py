@@ -3,6 +3,9 @@ import argparse
 import json
 
 from cliff import columns
+from osc_lib import exceptions
+
+from membership.client import exceptions as client_exceptions
 
 
 class JsonColumn(columns.FormattableColumn):
@@ -31,6 +34,36 @@ def rows(items, names):
 
 def client(command):
     return command.app.client_manager.membership
+
+
+# The positional arguments of the commands: help and metavar. A plural
+# name takes one or more values.
+POSITIONAL_HELP = {
+    'name': 'Group name', 'names': 'Group name(s)', 'group': 'Group name',
+    'member': 'Member id', 'members': 'Member id(s)',
+    'candidate': 'Candidate id',
+    'session': 'Session id', 'sessions': 'Session id(s)',
+}
+METAVARS = {'names': '<name>', 'members': '<member>',
+            'session': '<session-id>', 'sessions': '<session-id>'}
+PLURALS = frozenset(['names', 'members', 'sessions'])
+
+
+class Positionals:
+    """Mixin of a cliff command: its parser takes the positional
+    arguments named in ``POSITIONALS``, in that order.
+    """
+
+    POSITIONALS = ()
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        for name in self.POSITIONALS:
+            parser.add_argument(
+                name, metavar=METAVARS.get(name, f'<{name}>'),
+                nargs='+' if name in PLURALS else None,
+                help=POSITIONAL_HELP[name])
+        return parser
 
 
 def json_value(text):
@@ -78,14 +111,13 @@ def add_liveness(parser, what):
 
 def each(items, action, what):
     """Run action(item) for every item; report every failure at the end
-    (OSC's convention for commands taking several names)."""
-    from osc_lib import exceptions
-    from membership.client import exceptions as mexc
+    (OSC's convention for commands taking several names).
+    """
     failed = []
     for item in items:
         try:
             action(item)
-        except mexc.MembershipError as e:
+        except client_exceptions.MembershipError as e:
             failed.append(f'{item}: {e}')
     if failed:
         raise exceptions.CommandError(

@@ -9,20 +9,16 @@ from membership.osc.v1 import common
 
 LIST_COLUMNS = ('id', 'leader', 'session', 'ttl', 'entered_at',
                 'expires_at')
+CANDIDATE = ('group', 'candidate')
 
 
-def _add_ids(parser):
-    parser.add_argument('group', metavar='<group>', help='Group name')
-    parser.add_argument('candidate', metavar='<candidate>',
-                        help='Candidate id')
-
-
-class EnterElection(cliff_show.ShowOne):
+class EnterElection(common.Positionals, cliff_show.ShowOne):
     """Enter a group's leader election (or refresh a candidacy)."""
+
+    POSITIONALS = CANDIDATE
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_ids(parser)
         common.add_liveness(parser, 'candidacy')
         return parser
 
@@ -34,52 +30,40 @@ class EnterElection(cliff_show.ShowOne):
         return common.show(candidate)
 
 
-class ListCandidates(lister.Lister):
+class ListCandidates(common.Positionals, lister.Lister):
     """List a group's candidates in election order (the first leads)."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('group', metavar='<group>', help='Group name')
-        return parser
+    POSITIONALS = ('group',)
 
     def take_action(self, parsed_args):
         return common.rows(common.client(self).list_candidates(
             parsed_args.group), LIST_COLUMNS)
 
 
-class StandDown(command.Command):
+class StandDown(common.Positionals, command.Command):
     """The leader moves to the back of the order; the next one leads."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_ids(parser)
-        return parser
+    POSITIONALS = CANDIDATE
 
     def take_action(self, parsed_args):
         common.client(self).stand_down(parsed_args.group,
                                        parsed_args.candidate)
 
 
-class Withdraw(command.Command):
+class Withdraw(common.Positionals, command.Command):
     """Leave a group's election."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_ids(parser)
-        return parser
+    POSITIONALS = CANDIDATE
 
     def take_action(self, parsed_args):
         common.client(self).withdraw(parsed_args.group,
                                      parsed_args.candidate)
 
 
-class ShowLeader(cliff_show.ShowOne):
+class ShowLeader(common.Positionals, cliff_show.ShowOne):
     """Show a group's leader and its term."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('group', metavar='<group>', help='Group name')
-        return parser
+    POSITIONALS = ('group',)
 
     def take_action(self, parsed_args):
         return common.show(common.client(self).get_leader(parsed_args.group))

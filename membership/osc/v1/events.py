@@ -9,19 +9,20 @@ from membership.osc.v1 import common
 COLUMNS = ('revision', 'type', 'member_id', 'at')
 
 
-def _add_group(parser):
-    parser.add_argument('group', metavar='<group>', help='Group name')
+def _add_since(parser):
     parser.add_argument('--since', type=int, metavar='<revision>',
                         help='Events after this revision (default: from '
                              'now on for watch, from 0 for list)')
 
 
-class ListEvents(lister.Lister):
+class ListEvents(common.Positionals, lister.Lister):
     """List a group's events after a revision (one request)."""
+
+    POSITIONALS = ('group',)
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_group(parser)
+        _add_since(parser)
         parser.add_argument('--wait', type=int, default=0,
                             metavar='<seconds>',
                             help='With no event yet, wait up to this long '
@@ -46,7 +47,7 @@ def _raise_stop(*_):
     raise _Stop()
 
 
-class WatchEvents(cliff_show.ShowOne):
+class WatchEvents(common.Positionals, cliff_show.ShowOne):
     """Print a group's events as they happen, until interrupted.
 
     Each event is printed (and flushed) on its own in the chosen format;
@@ -54,9 +55,11 @@ class WatchEvents(cliff_show.ShowOne):
     two requests. Ends on SIGINT/SIGTERM (exit 0) or after --timeout.
     """
 
+    POSITIONALS = ('group',)
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_group(parser)
+        _add_since(parser)
         parser.add_argument('--timeout', type=float, metavar='<seconds>',
                             help='Stop after this long (default: never)')
         return parser

@@ -29,12 +29,13 @@ def _metadata(parsed_args):
     return metadata
 
 
-class CreateGroup(cliff_show.ShowOne):
+class CreateGroup(common.Positionals, cliff_show.ShowOne):
     """Create a group (fails if it exists, unless --replace)."""
+
+    POSITIONALS = ('name',)
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument('name', metavar='<name>', help='Group name')
         _add_fields(parser)
         parser.add_argument('--replace', action='store_true',
                             help='Replace an existing group\'s description '
@@ -68,24 +69,22 @@ class ListGroups(lister.Lister):
                            else LIST_COLUMNS)
 
 
-class ShowGroup(cliff_show.ShowOne):
+class ShowGroup(common.Positionals, cliff_show.ShowOne):
     """Show a group."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('name', metavar='<name>', help='Group name')
-        return parser
+    POSITIONALS = ('name',)
 
     def take_action(self, parsed_args):
         return common.show(common.client(self).get_group(parsed_args.name))
 
 
-class SetGroup(cliff_show.ShowOne):
+class SetGroup(common.Positionals, cliff_show.ShowOne):
     """Change a group's description or metadata (a JSON merge patch)."""
+
+    POSITIONALS = ('name',)
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument('name', metavar='<name>', help='Group name')
         _add_fields(parser)
         parser.add_argument('--unset-metadata', metavar='<key>',
                             action='append', default=[],
@@ -108,14 +107,10 @@ class SetGroup(cliff_show.ShowOne):
         return common.show(group)
 
 
-class DeleteGroup(command.Command):
+class DeleteGroup(common.Positionals, command.Command):
     """Delete groups (a group with live members cannot be deleted)."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('names', metavar='<name>', nargs='+',
-                            help='Group name(s)')
-        return parser
+    POSITIONALS = ('names',)
 
     def take_action(self, parsed_args):
         common.each(parsed_args.names, common.client(self).delete_group,

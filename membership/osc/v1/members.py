@@ -22,21 +22,20 @@ def _ttl(parsed_args):
     return mclient.UNSET if parsed_args.ttl is None else parsed_args.ttl
 
 
-def _add_ids(parser):
-    parser.add_argument('group', metavar='<group>', help='Group name')
-    parser.add_argument('member', metavar='<member>', help='Member id')
+MEMBER = ('group', 'member')
 
 
-class JoinMember(cliff_show.ShowOne):
+class JoinMember(common.Positionals, cliff_show.ShowOne):
     """Join a group (or refresh a live member's capabilities and ttl).
 
     With --keep-alive it stays in the foreground, heartbeating at a third
     of the ttl, until SIGINT or SIGTERM; then it leaves and exits 0.
     """
 
+    POSITIONALS = MEMBER
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_ids(parser)
         parser.add_argument('--capabilities', metavar='<json>',
                             type=common.json_value,
                             help='Capabilities, any JSON value')
@@ -98,12 +97,13 @@ class JoinMember(cliff_show.ShowOne):
             pass
 
 
-class ListMembers(lister.Lister):
+class ListMembers(common.Positionals, lister.Lister):
     """List the live members of a group."""
+
+    POSITIONALS = ('group',)
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument('group', metavar='<group>', help='Group name')
         common.add_pagination(parser, ('id', 'joined_at'))
         parser.add_argument('--long', action='store_true',
                             help='Show more columns')
@@ -116,25 +116,23 @@ class ListMembers(lister.Lister):
                            else LIST_COLUMNS)
 
 
-class ShowMember(cliff_show.ShowOne):
+class ShowMember(common.Positionals, cliff_show.ShowOne):
     """Show a live member."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_ids(parser)
-        return parser
+    POSITIONALS = MEMBER
 
     def take_action(self, parsed_args):
         return common.show(common.client(self).get_member(
             parsed_args.group, parsed_args.member))
 
 
-class SetMember(cliff_show.ShowOne):
+class SetMember(common.Positionals, cliff_show.ShowOne):
     """Change a member's capabilities (a JSON merge patch) or ttl."""
+
+    POSITIONALS = MEMBER
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_ids(parser)
         parser.add_argument('--capabilities', metavar='<json>',
                             type=common.json_value,
                             help='JSON merge patch of the capabilities '
@@ -157,15 +155,10 @@ class SetMember(cliff_show.ShowOne):
             ttl=_ttl(parsed_args), if_match=parsed_args.if_match))
 
 
-class LeaveGroup(command.Command):
+class LeaveGroup(common.Positionals, command.Command):
     """Leave a group (members named one by one)."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('group', metavar='<group>', help='Group name')
-        parser.add_argument('members', metavar='<member>', nargs='+',
-                            help='Member id(s)')
-        return parser
+    POSITIONALS = ('group', 'members')
 
     def take_action(self, parsed_args):
         client = common.client(self)
@@ -173,13 +166,10 @@ class LeaveGroup(command.Command):
                     lambda m: client.leave(parsed_args.group, m), 'leaves')
 
 
-class HeartbeatMember(command.Command):
+class HeartbeatMember(common.Positionals, command.Command):
     """Heartbeat a member: its expiry moves to now + ttl."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_ids(parser)
-        return parser
+    POSITIONALS = MEMBER
 
     def take_action(self, parsed_args):
         common.client(self).heartbeat_member(parsed_args.group,

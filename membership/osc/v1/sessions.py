@@ -9,15 +9,6 @@ from membership.osc.v1 import common
 LIST_COLUMNS = ('id', 'ttl', 'created_at', 'expires_at')
 
 
-class _SessionCommand(cliff_show.ShowOne):
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('session', metavar='<session-id>',
-                            help='Session id')
-        return parser
-
-
 class CreateSession(cliff_show.ShowOne):
     """Create a session: a lease that one heartbeat keeps alive."""
 
@@ -50,35 +41,29 @@ class ListSessions(lister.Lister):
         return common.rows(sessions, LIST_COLUMNS)
 
 
-class ShowSession(_SessionCommand):
+class ShowSession(common.Positionals, cliff_show.ShowOne):
     """Show a session."""
+
+    POSITIONALS = ('session',)
 
     def take_action(self, parsed_args):
         return common.show(common.client(self).get_session(
             parsed_args.session))
 
 
-class HeartbeatSession(command.Command):
+class HeartbeatSession(common.Positionals, command.Command):
     """Heartbeat a session (and so all it holds)."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('session', metavar='<session-id>',
-                            help='Session id')
-        return parser
+    POSITIONALS = ('session',)
 
     def take_action(self, parsed_args):
         common.client(self).heartbeat_session(parsed_args.session)
 
 
-class DeleteSession(command.Command):
+class DeleteSession(common.Positionals, command.Command):
     """Delete sessions: their memberships and candidacies end at once."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument('sessions', metavar='<session-id>', nargs='+',
-                            help='Session id(s)')
-        return parser
+    POSITIONALS = ('sessions',)
 
     def take_action(self, parsed_args):
         common.each(parsed_args.sessions,
