@@ -81,6 +81,7 @@ class MembershipDriver(watchers.EventWatchersMixin,
         self._renew_lock = threading.Lock()
         self._capabilities = {}
         self._watches = {}
+        self._listings = {}
         self._candidacies = set()
         self._terms = {}
 
@@ -143,6 +144,7 @@ class MembershipDriver(watchers.EventWatchersMixin,
                 ttl=self.timeout)['id']
         self._capabilities = {}
         self._watches = {}
+        self._listings = {}
         self._group_members.clear()
         self._candidacies = set()
         self._terms = {}
@@ -275,7 +277,7 @@ class MembershipDriver(watchers.EventWatchersMixin,
     def get_members(self, group_id):
         def members():
             with self._translate(group_id):
-                return self._list_member_ids(names.encode(group_id))
+                return self._get_members(group_id)
         return self._submit(members)
 
     def _member(self, group_id, member_id):

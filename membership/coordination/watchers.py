@@ -8,6 +8,10 @@ handled, and each run asks the service for the events after it: every
 join, leave and expiry is delivered, in order. The members set is kept
 as well, to deduplicate and to diff against a fresh list when the
 service answers 410 (events compacted) or the group disappears.
+
+A watch starts from the caller's last ``get_members()`` of the group
+when there was one (tooz's Partitioner lists, then watches): a member
+that joined between the two is then still announced.
 """
 import logging
 
@@ -35,12 +39,27 @@ class EventWatchersMixin:
     def _init_watch_group(self, group_id):
         if group_id in self._watches:
             return
-        name = names.encode(group_id)
-        with self._translate(group_id):
-            revision = self._client.list_events(name, timeout=0)['revision']
-            members = self._list_member_ids(name)
-        self._watches[group_id] = _Watch(revision, members)
-        self._group_members[group_id] = members
+        watch = self._listings.pop(group_id, None)
+        if watch is None:
+            with self._translate(group_id):
+                watch = self._listing(names.encode(group_id))
+        self._watches[group_id] = watch
+        self._group_members[group_id] = watch.members
+
+    def _listing(self, name):
+        """The members, and a revision read first: the events after it
+        hold every change the list may not show.
+        """
+        revision = self._client.list_events(name, timeout=0)['revision']
+        return _Watch(revision, self._list_member_ids(name))
+
+    def _get_members(self, group_id):
+        """get_members(), remembered for a watch of the group to come."""
+        if group_id in self._watches:
+            return set(self._list_member_ids(names.encode(group_id)))
+        listing = self._listing(names.encode(group_id))
+        self._listings[group_id] = listing
+        return set(listing.members)
 
     def _list_member_ids(self, name):
         return {names.decode(m['id'])

@@ -69,6 +69,19 @@ class DriverTest(base.ServiceTestCase):
             time.sleep(0.05)
         self.assertEqual([silent._member_id], [e.member_id for e in seen])
 
+    def test_a_join_between_listing_and_watching_is_delivered(self):
+        # tooz's Partitioner lists the members, then watches: a member
+        # joining in between must still reach its ring.
+        group = uid()
+        watcher, other = self.coordinator(), self.coordinator()
+        watcher.create_group(group).get()
+        self.assertEqual(set(), watcher.get_members(group).get())
+        other.join_group(group).get()
+        seen = []
+        watcher.watch_join_group(group, seen.append)
+        watcher.run_watchers()
+        self.assertEqual([other._member_id], [e.member_id for e in seen])
+
     def test_bytes_ids_round_trip_through_the_api(self):
         group, member = b'\xe9quipe/1', b'worker #1'
         coord = self.coordinator(member_id=member)
