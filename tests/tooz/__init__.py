@@ -1,9 +1,9 @@
 """Tests of the tooz driver against real API processes.
 
 Run by ``tox -e tooz`` (tools/with-membership.py exports
-MEMBERSHIP_TEST_URL, two API processes behind a balancer); elsewhere
-each class starts its own API process. Skipped where tooz is not
-installed (tox -e py3).
+MEMBERSHIP_TEST_URL, two API processes behind a balancer), the env
+that installs tooz; ``tox -e py3`` leaves them out. Run by hand, each
+class starts its own API process.
 """
 import os
 import unittest

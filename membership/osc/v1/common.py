@@ -81,6 +81,7 @@ def key_value(text):
 
 
 def add_pagination(parser, sort_keys):
+    """--limit, --marker, --sort-key, --sort-dir and --long."""
     parser.add_argument('--limit', type=int, metavar='<n>',
                         help='Page size asked of the service (every page is '
                              'listed)')
@@ -90,6 +91,8 @@ def add_pagination(parser, sort_keys):
                         help='Sort by this field')
     parser.add_argument('--sort-dir', choices=('asc', 'desc'),
                         help='Sort direction')
+    parser.add_argument('--long', action='store_true',
+                        help='Show more columns')
 
 
 def pagination(parsed_args):

@@ -58,8 +58,6 @@ class ListGroups(lister.Lister):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         common.add_pagination(parser, ('name', 'created_at'))
-        parser.add_argument('--long', action='store_true',
-                            help='Show more columns')
         return parser
 
     def take_action(self, parsed_args):

@@ -105,8 +105,6 @@ class ListMembers(common.Positionals, lister.Lister):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         common.add_pagination(parser, ('id', 'joined_at'))
-        parser.add_argument('--long', action='store_true',
-                            help='Show more columns')
         return parser
 
     def take_action(self, parsed_args):
