@@ -4,6 +4,7 @@ Single resources come back as :class:`Resource` (a dict with ``etag`` and
 ``request_id``), lists as generators that follow the ``next`` links, and
 errors as the exceptions of :mod:`membership.client.exceptions`.
 """
+import math
 import time
 
 from membership.client import exceptions
@@ -213,7 +214,9 @@ class Client:
         while True:
             wait = min(poll, MAX_POLL)
             if deadline is not None:
-                wait = min(wait, max(deadline - time.monotonic(), 0))
+                # Whole seconds, rounded up: no busy loop near the end.
+                wait = min(wait, math.ceil(max(deadline - time.monotonic(),
+                                               0)))
             page = self.list_events(group, since=revision,
                                     timeout=int(wait))
             for event in page['events']:
