@@ -148,15 +148,21 @@ class CliTest(base.ServerTestCase):
                            env={'OS_MEMBERSHIP_API_VERSION': '1.9'})
         self.assertIn('outside the service\'s range 1.0 to 1.2', bad.stderr)
 
-    def test_join_keep_alive_heartbeats_then_leaves_on_sigterm(self):
-        g = self.group
-        self.client.create_group(g)
-        command = [OPENSTACK, 'membership', 'member', 'join', g, 'm1',
-                   '--ttl', '1', '--keep-alive', '-f', 'value', '-c', 'id']
+    def join_keep_alive(self, member):
+        """``member join --keep-alive`` running, once it has joined."""
+        command = [OPENSTACK, 'membership', 'member', 'join', self.group,
+                   member, '--ttl', '1', '--keep-alive', '-f', 'value',
+                   '-c', 'id']
         process = subprocess.Popen(command, env=clean_env(**self.env),
                                    stdout=subprocess.PIPE, text=True)
         self.addCleanup(lambda: process.poll() or process.kill())
-        self.assertEqual('m1', process.stdout.readline().strip())
+        self.assertEqual(member, process.stdout.readline().strip())
+        return process
+
+    def test_join_keep_alive_heartbeats_then_leaves_on_sigterm(self):
+        g = self.group
+        self.client.create_group(g)
+        process = self.join_keep_alive('m1')
         first = self.client.get_member(g, 'm1')['heartbeat_at']
         events = self.client.watch(g, timeout=2)
         self.assertEqual([], list(events))  # outlived its ttl of 1 s
@@ -165,3 +171,10 @@ class CliTest(base.ServerTestCase):
         process.send_signal(signal.SIGTERM)
         self.assertEqual(0, process.wait(timeout=30))
         self.assertEqual([], list(self.client.list_members(g)))
+
+    def test_join_keep_alive_leaves_on_sigint(self):
+        self.client.create_group(self.group)
+        process = self.join_keep_alive('m2')
+        process.send_signal(signal.SIGINT)
+        self.assertEqual(0, process.wait(timeout=30))
+        self.assertEqual([], list(self.client.list_members(self.group)))

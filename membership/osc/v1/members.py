@@ -63,34 +63,37 @@ class JoinMember(common.Positionals, cliff_show.ShowOne):
         return common.show(self.member)
 
     def run(self, parsed_args):
-        status = super().run(parsed_args)
-        if parsed_args.keep_alive:
-            self.app.stdout.flush()
-            self._keep_alive(parsed_args)
-        return status
-
-    def _keep_alive(self, parsed_args):
-        client = common.client(self)
+        if not parsed_args.keep_alive:
+            return super().run(parsed_args)
+        # Catch the signals before joining: one that comes at any point
+        # from here on still ends in a leave and exit 0.
         stop = threading.Event()
         previous = {sig: signal.signal(sig, lambda *_: stop.set())
                     for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            status = super().run(parsed_args)
+            self.app.stdout.flush()
+            self._keep_alive(parsed_args, stop)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        return status
+
+    def _keep_alive(self, parsed_args, stop):
+        client = common.client(self)
         ttl = self.member['ttl']
         if ttl is None and self.member.get('session'):
             ttl = client.get_session(self.member['session'])['ttl']
         interval = max(ttl / 3.0, 0.2) if ttl else None
-        try:
-            while not stop.wait(interval):
-                try:
-                    client.heartbeat_member(parsed_args.group,
-                                            parsed_args.member)
-                except exceptions.NotFound:
-                    LOG.warning('Membership lost (expired?): joining again')
-                    self._join(parsed_args, exclusive=False)
-                except exceptions.MembershipError as e:
-                    LOG.warning('Heartbeat failed, will retry: %s', e)
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+        while not stop.wait(interval):
+            try:
+                client.heartbeat_member(parsed_args.group,
+                                        parsed_args.member)
+            except exceptions.NotFound:
+                LOG.warning('Membership lost (expired?): joining again')
+                self._join(parsed_args, exclusive=False)
+            except exceptions.MembershipError as e:
+                LOG.warning('Heartbeat failed, will retry: %s', e)
         try:
             client.leave(parsed_args.group, parsed_args.member)
         except exceptions.NotFound:
