@@ -18,14 +18,19 @@ Built by ``tox -e docs``, warnings as errors::
 
 The configuration and policy references are generated from the options
 and rules registered in code (the ``oslo.config.opts`` and
-``oslo.policy.policies`` entry points), so membership must be installed
+``oslo.policy.policies`` entry points), and the CLI reference from the
+``openstack.membership.v1`` commands, so membership must be installed
 (tox installs it in develop mode).
 """
 
 extensions = [
     'oslo_config.sphinxext',
     'oslo_policy.sphinxext',
+    'cliff.sphinxext',
 ]
+
+# The CLI reference (user/cli.rst) is generated from the commands.
+autoprogram_cliff_application = 'openstack'
 
 source_suffix = {'.rst': 'restructuredtext'}
 master_doc = 'index'

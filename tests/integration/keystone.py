@@ -73,6 +73,16 @@ token_cache_time = 300
 """
 
 
+def serve_api(keystone_url, policy_file, **kwargs):
+    """membership-api with auth_strategy = keystone on the catalog's
+    port (one worker process).
+    """
+    return apiservers.ApiServers(
+        1, port=int(API_PORT), auth_strategy='keystone', workers=1,
+        sections=authtoken_sections(keystone_url, policy_file),
+        **kwargs).start()
+
+
 class KeystoneTestCase(unittest.TestCase):
     """The API in keystone mode, and the tokens of every test user."""
 
