@@ -63,7 +63,9 @@ state_path = $dir/$1
 enable_proxy_headers_parsing = true
 $2
 CONF
-    printf '[api]\nmax_waiters = %s\nthreads = 16\n' "${3:-6}" >"$dir/$1-waiters.conf"
+    # The tests park their long-polls from one project: its share is all.
+    printf '[api]\nmax_waiters = %s\nproject_waiter_share = 1.0\nthreads = 16\n' \
+        "${3:-6}" >"$dir/$1-waiters.conf"
     membership-manage --config-file "$dir/$1.conf" db sync >/dev/null 2>&1
     chown -R www-data:www-data "$dir/$1"
 }

@@ -146,7 +146,7 @@ class CliTest(base.ServerTestCase):
         self.assertIn('needs microversion 1.2', old.stderr)
         bad = self.run_cli('membership', 'group', 'list', status=1,
                            env={'OS_MEMBERSHIP_API_VERSION': '1.9'})
-        self.assertIn('outside the service\'s range 1.0 to 1.2', bad.stderr)
+        self.assertIn('outside the service\'s range 1.0 to 1.3', bad.stderr)
 
     def join_keep_alive(self, member):
         """``member join --keep-alive`` running, once it has joined."""

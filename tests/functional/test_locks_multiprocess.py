@@ -32,7 +32,9 @@ class LocksMultiProcessTest(apiservers.ServersTestCase):
     processes = PROCESSES
     clients = CLIENTS
     # 40 waiters over 4 processes, below their 16 threads.
-    server_options = {'threads': 16, 'extra': 'max_waiters = 14'}
+    # One project: its share is the whole cap.
+    server_options = {'threads': 16, 'extra': 'max_waiters = 14\n'
+                      'project_waiter_share = 1.0'}
 
     def setUp(self):
         self.project = uuid.uuid4().hex
