@@ -16,6 +16,7 @@ from paste import deploy
 
 from membership.api import routing
 from membership import policy
+from membership.quota import enforcers
 from membership import storage
 from membership import watch
 
@@ -33,7 +34,8 @@ class Services:
         self.conf = conf
         # A process never needs more connections than it has threads.
         self.storage = storage_ or storage.get_storage(
-            conf, max_connections=conf.api.threads)
+            conf, max_connections=conf.api.threads,
+            quota=enforcers.for_conf(conf))
         self.enforcer = policy.Authorizer(conf)
         self.watcher = watch.Watcher(self.storage,
                                      conf.api.watch_poll_interval,

@@ -34,8 +34,10 @@ CANDIDATE_NOT_FOUND = 'membership.candidate_not_found'
 NOT_LEADER = 'membership.not_leader'
 NO_LEADER = 'membership.no_leader'
 TOO_MANY_WAITERS = 'membership.too_many_waiters'
+QUOTA_EXCEEDED = 'membership.quota_exceeded'
 # Service.
 STORAGE_UNAVAILABLE = 'membership.storage_unavailable'
+LIMITS_UNAVAILABLE = 'membership.limits_unavailable'
 INTERNAL_ERROR = 'membership.internal_error'
 # Any other status a server or middleware produced.
 GENERIC = 'membership.error'
@@ -102,6 +104,7 @@ _FROM_STORAGE = (
     (storage.CandidateNotFound, 404, CANDIDATE_NOT_FOUND),
     (storage.NotLeader, 409, NOT_LEADER),
     (storage.NoLeader, 404, NO_LEADER),
+    (storage.QuotaExceeded, 403, QUOTA_EXCEEDED),
 )
 
 
@@ -114,6 +117,11 @@ def from_storage(error):
         return APIError(503, STORAGE_UNAVAILABLE,
                         'The database is unavailable; retry later.',
                         headers={'Retry-After': '1'})
+    if isinstance(error, storage.LimitsUnavailable):
+        return APIError(503, LIMITS_UNAVAILABLE,
+                        "The project's limits cannot be read from the "
+                        "identity service; retry later.",
+                        headers={'Retry-After': '5'})
     for kind, status, code in _FROM_STORAGE:
         if isinstance(error, kind):
             return APIError(status, code, str(error))

@@ -1,6 +1,7 @@
 """Entry point for oslo-config-generator (``oslo.config.opts``)."""
 from membership.conf import api
 from membership.conf import default
+from membership.conf import quota
 from membership.conf import storage
 
 
@@ -9,4 +10,5 @@ def list_opts():
         ('DEFAULT', default.OPTS),
         (api.GROUP, api.OPTS),
         (storage.GROUP, storage.OPTS),
+        (quota.GROUP, quota.OPTS),
     ]

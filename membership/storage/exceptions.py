@@ -77,3 +77,18 @@ class RevisionCompacted(StorageError):
             f"Events up to revision {oldest} were purged (retention); "
             f"revision {since} is too old: list the members again and "
             f"watch from the group's current revision.")
+
+
+class QuotaExceeded(StorageError):
+    def __init__(self, name, limit, usage, delta):
+        super().__init__(
+            f"Quota exceeded for {name}: the limit is {limit}, the usage "
+            f"{usage}, and this request would add {delta}.")
+        self.name = name
+        self.limit = limit
+        self.usage = usage
+        self.delta = delta
+
+
+class LimitsUnavailable(StorageError):
+    """The project's limits could not be read (Keystone unreachable)."""

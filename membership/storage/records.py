@@ -135,6 +135,18 @@ class Conditions:
 NO_CONDITIONS = Conditions()
 
 
+class Unbounded:
+    """The limits of a storage built without a quota: nothing to check."""
+
+    bounded = False
+
+    def enforce(self, deltas, usage):
+        pass
+
+
+UNBOUNDED = Unbounded()
+
+
 @dataclasses.dataclass(frozen=True)
 class Page:
     """What a list asks for, already validated by the API."""

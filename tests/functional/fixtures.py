@@ -111,3 +111,11 @@ class RetentionFixture(APIFixture):
 
     overrides = {'storage': {'event_retention': 1}}
     live_variable = 'MEMBERSHIP_TEST_URL_RETENTION'
+
+
+class QuotaFixture(APIFixture):
+    """Small [quota] limits (noauth: the options are the limits)."""
+
+    overrides = {'quota': {'groups': 3, 'members_per_group': 2,
+                           'sessions': 2, 'stored_bytes': 64}}
+    live_variable = 'MEMBERSHIP_TEST_URL_QUOTA'

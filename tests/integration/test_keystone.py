@@ -42,6 +42,20 @@ def auth(url, user, project):
                        project_domain_id='default')
 
 
+def oslo_limit_section(keystone):
+    """How oslo.limit reads the unified limits: as the service user."""
+    return f"""
+[oslo_limit]
+auth_url = {keystone}
+auth_type = password
+username = membership
+password = svcpass
+user_domain_id = default
+system_scope = all
+endpoint_region_name = RegionOne
+"""
+
+
 @unittest.skipUnless(KEYSTONE_DIR, 'needs a real Keystone: run by '
                      'tox -e integration-keystone (tools/with-keystone.sh)')
 class KeystoneTest(unittest.TestCase):
@@ -85,7 +99,7 @@ project_name = service
 project_domain_id = default
 service_token_roles_required = true
 token_cache_time = 300
-"""
+{oslo_limit_section(cls.keystone)}"""
         cls.servers = apiservers.ApiServers(
             1, port=int(API_PORT), auth_strategy='keystone', workers=1,
             sections=sections).start()

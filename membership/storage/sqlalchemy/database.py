@@ -11,16 +11,19 @@ import sqlalchemy as sa
 from membership.storage import exceptions
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
+from membership.storage import records
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import tables
+from membership.storage.sqlalchemy import usage
 
 G = tables.groups
 
 
 class Database:
 
-    def __init__(self, conf, max_connections=None):
+    def __init__(self, conf, max_connections=None, quota=None):
         self.engine = engine.create_engine(conf, max_connections)
+        self.quota = quota
         self.tx = engine.Transactions(self.engine)
         self.retention = conf.storage.event_retention
         self._subscribers = []
@@ -33,14 +36,24 @@ class Database:
             for callback in self._subscribers:
                 callback(changeset.group_id, changeset.revision)
 
+    def limits(self, project_id, *names):
+        """The project's limits ``names`` (read before a transaction)."""
+        if self.quota is None:
+            return records.UNBOUNDED
+        return self.quota.limits(project_id, names)
+
     @contextlib.contextmanager
-    def changing(self, project_id=None, group=None, group_id=None):
-        """A write transaction on one group, locked, due expiries first.
+    def changing(self, project_id=None, group=None, group_id=None,
+                 limits=records.UNBOUNDED):
+        """A write transaction on one group, locked, due expiries first
+        (the project locked before it when ``limits`` are to be checked).
 
         Yields ``(conn, changes)``; flushes the changes before commit and
         notifies the subscribers after it.
         """
         with self.tx.write() as conn:
+            if limits.bounded:
+                usage.lock_project(conn, project_id)
             changeset = self.changes_of(conn, project_id, group, group_id)
             yield conn, changeset
             changeset.flush()

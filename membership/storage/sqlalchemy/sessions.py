@@ -3,12 +3,14 @@ import uuid
 
 import sqlalchemy as sa
 
+from membership.quota import limits as quota
 from membership.storage import exceptions
 from membership.storage import records
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
 from membership.storage.sqlalchemy import tables
+from membership.storage.sqlalchemy import usage
 
 S = tables.sessions
 M = tables.members
@@ -69,8 +71,13 @@ class Sessions:
 
     @engine.translated()
     def create_session(self, project_id, ttl):
+        limits = self.db.limits(project_id, quota.SESSIONS)
         with self.db.tx.write() as conn:
+            if limits.bounded:
+                usage.lock_project(conn, project_id)
             now = conn.execute(sa.select(clock.now())).scalar()
+            limits.enforce({quota.SESSIONS: 1},
+                           usage.counter(conn, project_id, now))
             values = dict(id=str(uuid.uuid4()), project_id=project_id,
                           ttl=ttl, created_at=now, heartbeat_at=now,
                           expires_at=now + ttl * clock.SECOND)
