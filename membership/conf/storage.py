@@ -16,6 +16,14 @@ OPTS = [
                                                   group='api')],
                help='Seconds a group event is kept. A watcher asking for '
                     'older revisions gets 410 and must list again.'),
+    cfg.IntOpt('sqlite_max_size_mb', default=0, min=0,
+               help='Largest size, in MiB, of the SQLite database file '
+                    '(0: no cap). Beyond it writes that need room answer '
+                    '503, while deletes still succeed and free space. Set '
+                    'it below the free space of the filesystem: SQLite '
+                    'needs room beside the file (its write-ahead log) for '
+                    'every write, deletes included, so a full filesystem '
+                    'leaves nothing to recover with.'),
 ]
 
 

@@ -5,6 +5,7 @@ transaction on one group (``changing``) that records due expiries
 before its own change, the settle step, and who to tell after a commit.
 """
 import contextlib
+import logging
 
 import sqlalchemy as sa
 
@@ -16,6 +17,7 @@ from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import tables
 from membership.storage.sqlalchemy import usage
 
+LOG = logging.getLogger(__name__)
 G = tables.groups
 
 
@@ -42,9 +44,24 @@ class Database:
             return records.UNBOUNDED
         return self.quota.limits(project_id, names)
 
+    def freeing(self, delete):
+        """Run ``delete(frugal)``; when the database is full, run it
+        again frugally: it then writes no event and drops the group's
+        kept events (watchers get 410 and list again), so it frees space
+        instead of needing it.
+        """
+        try:
+            return delete(False)
+        except Exception as e:
+            if not engine.is_full(e):
+                raise
+            LOG.warning('The database is full: deleting without events, '
+                        'and compacting the events of the groups changed.')
+            return delete(True)
+
     @contextlib.contextmanager
     def changing(self, project_id=None, group=None, group_id=None,
-                 limits=records.UNBOUNDED):
+                 limits=records.UNBOUNDED, frugal=False):
         """A write transaction on one group, locked, due expiries first
         (the project locked before it when ``limits`` are to be checked).
 
@@ -54,20 +71,22 @@ class Database:
         with self.tx.write() as conn:
             if limits.bounded:
                 usage.lock_project(conn, project_id)
-            changeset = self.changes_of(conn, project_id, group, group_id)
+            changeset = self.changes_of(conn, project_id, group, group_id,
+                                        frugal)
             yield conn, changeset
             changeset.flush()
         self.notify([changeset])
 
-    def changes_of(self, conn, project_id=None, group=None, group_id=None):
+    def changes_of(self, conn, project_id=None, group=None, group_id=None,
+                   frugal=False):
         """The Changes of a group locked in ``conn``'s transaction, due
-        expiries recorded.
+        expiries recorded (``frugal``: see Changes).
         """
         row, now = changes.lock_group(conn, project_id, group, group_id)
         if row is None:
             raise exceptions.GroupNotFound(
                 group if group is not None else group_id)
-        changeset = changes.Changes(conn, row, now, self.retention)
+        changeset = changes.Changes(conn, row, now, self.retention, frugal)
         changeset.expire_due()
         return changeset
 

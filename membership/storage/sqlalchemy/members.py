@@ -1,4 +1,5 @@
 """Members: join, replace, patch, leave, heartbeat, read and list."""
+import functools
 import json
 
 import sqlalchemy as sa
@@ -173,7 +174,12 @@ class Members:
 
     @engine.translated()
     def leave(self, project_id, group, member_id, conditions):
-        with self.db.changing(project_id, group) as (conn, changeset):
+        self.db.freeing(functools.partial(self._leave, project_id, group,
+                                          member_id, conditions))
+
+    def _leave(self, project_id, group, member_id, conditions, frugal):
+        with self.db.changing(project_id, group, frugal=frugal) as (
+                conn, changeset):
             row = _live(conn, changeset, group, member_id, conditions)
             conn.execute(M.delete().where(M.c.id == row.id))
             changeset.record('left', member_id)

@@ -1,4 +1,5 @@
 """Sessions: leases that keep memberships and candidacies alive."""
+import functools
 import uuid
 
 import sqlalchemy as sa
@@ -127,6 +128,10 @@ class Sessions:
         """End the session and, in the same transaction, every membership
         (``left``) and candidacy it holds, in every group.
         """
+        self.db.freeing(functools.partial(self._delete_session, project_id,
+                                          session_id))
+
+    def _delete_session(self, project_id, session_id, frugal):
         changesets = []
         with self.db.tx.write() as conn:
             # Lock the session first: no member or candidate can be bound
@@ -145,8 +150,8 @@ class Sessions:
                        .where(C.c.session_id == session_id))).scalars()))
             for group_id in group_ids:
                 try:
-                    changeset = self.db.changes_of(conn,
-                                                   group_id=group_id)
+                    changeset = self.db.changes_of(
+                        conn, group_id=group_id, frugal=frugal)
                 except exceptions.GroupNotFound:
                     continue  # deleted meanwhile, its rows with it
                 # One instant for the whole release, in every group.
