@@ -12,6 +12,7 @@
 #   short      [api] max_limit=3 (lists.yaml)    -> MEMBERSHIP_TEST_URL_SHORT
 #   retention  [storage] event_retention=1         -> MEMBERSHIP_TEST_URL_RETENTION
 #   quota      small [quota] limits (quotas.yaml)  -> MEMBERSHIP_TEST_URL_QUOTA
+#   page_bytes [api] max_page_bytes=100            -> MEMBERSHIP_TEST_URL_PAGE_BYTES
 #   keystone   auth_strategy=keystone, 1 process, on MEMBERSHIP_TEST_API_PORT,
 #              when run inside tools/with-keystone.sh
 #                                                -> MEMBERSHIP_TEST_KEYSTONE_API_URL
@@ -65,9 +66,12 @@ site_conf main $'[api]\nmax_waiters = 6'
 site_conf short $'[api]\nmax_limit = 3\nmax_member_ttl = 100\ndefault_member_ttl = 30'
 site_conf retention $'[storage]\nevent_retention = 1'
 site_conf quota $'[quota]\ngroups = 3\nmembers_per_group = 2\nsessions = 2\nstored_bytes = 64'
+site_conf page_bytes $'[api]\nmax_page_bytes = 100'
 main=$(free_port); short=$(free_port); retention=$(free_port); quota=$(free_port)
+page_bytes=$(free_port)
 sites=("main:$main:$dir/main.conf:2" "short:$short:$dir/short.conf:1"
-       "retention:$retention:$dir/retention.conf:1" "quota:$quota:$dir/quota.conf:1")
+       "retention:$retention:$dir/retention.conf:1" "quota:$quota:$dir/quota.conf:1"
+       "page_bytes:$page_bytes:$dir/page_bytes.conf:1")
 if [ -n "${MEMBERSHIP_TEST_KEYSTONE_DIR:-}" ]; then
     # shellcheck disable=SC1091
     . "$MEMBERSHIP_TEST_KEYSTONE_DIR/keystone.env"
@@ -100,15 +104,16 @@ fi
 conf=$("$python" "$here/apache_conf.py" "$dir" "${sites[@]}")
 apache2 -t -f "$conf" >/dev/null 2>&1 || { apache2 -t -f "$conf"; exit 1; }
 apache2 -f "$conf" -k start
-for port in "$main" "$short" "$retention" "$quota" ${MEMBERSHIP_TEST_API_PORT:+"$MEMBERSHIP_TEST_API_PORT"}; do
+for port in "$main" "$short" "$retention" "$quota" "$page_bytes" ${MEMBERSHIP_TEST_API_PORT:+"$MEMBERSHIP_TEST_API_PORT"}; do
     for _ in $(seq 1 150); do
         curl -s -m 2 -o /dev/null "http://127.0.0.1:$port/" && break
         sleep 0.1
     done
 done
-echo "with-apache: $(apache2 -v | sed -n 's/^Server version: //p'), mod_wsgi $("$python" -c 'from importlib.metadata import version; print(version("mod_wsgi"))') on ports $main $short $retention $quota ${MEMBERSHIP_TEST_API_PORT:-}" >&2
+echo "with-apache: $(apache2 -v | sed -n 's/^Server version: //p'), mod_wsgi $("$python" -c 'from importlib.metadata import version; print(version("mod_wsgi"))') on ports $main $short $retention $quota $page_bytes ${MEMBERSHIP_TEST_API_PORT:-}" >&2
 MEMBERSHIP_TEST_APACHE_DIR=$dir \
 MEMBERSHIP_TEST_URL=http://127.0.0.1:$main \
 MEMBERSHIP_TEST_URL_SHORT=http://127.0.0.1:$short \
 MEMBERSHIP_TEST_URL_RETENTION=http://127.0.0.1:$retention \
-MEMBERSHIP_TEST_URL_QUOTA=http://127.0.0.1:$quota "$@"
+MEMBERSHIP_TEST_URL_QUOTA=http://127.0.0.1:$quota \
+MEMBERSHIP_TEST_URL_PAGE_BYTES=http://127.0.0.1:$page_bytes "$@"

@@ -22,6 +22,12 @@ OPTS = [
     cfg.IntOpt('max_limit', default=1000, min=1,
                help='Largest page a list returns; also the default page '
                     'size.'),
+    cfg.IntOpt('max_page_bytes', default=1024 * 1024, min=1,
+               help='Most bytes of stored documents (group metadata, '
+                    'member capabilities) one page of a list holds. A '
+                    'page that would hold more ends early, with a next '
+                    'link (always at least one item), so a process never '
+                    'holds more than this for one list request.'),
     cfg.IntOpt('default_member_ttl', default=30, min=1,
                help='TTL in seconds of a member or session that gives none.'),
     cfg.IntOpt('max_member_ttl', default=3600, min=1,

@@ -154,3 +154,14 @@ class Page:
     marker: str | None = None
     sort_key: str = 'name'
     sort_dir: str = 'asc'
+    # Bytes of stored documents (metadata, capabilities) a page holds at
+    # most (None: no bound); at least one item.
+    max_bytes: int | None = None
+
+
+class Items(list):
+    """A page's items; ``cut`` when it stopped before its limit because
+    of ``Page.max_bytes``: more items follow.
+    """
+
+    cut = False

@@ -89,7 +89,7 @@ class Groups:
                 sa.select(G, changes.live_member_count(now).label('count'),
                           changes.expiry_due(now).label('due')).where(mine),
                 page, SORT, G.c.name, marker)
-            rows = conn.execute(query).all()
+            rows = pagination.fetch(conn, query, page, G.c.metadata)
         due = [row.id for row in rows if row.due]
         if due:
             # With the read's connection back in the pool (see
@@ -97,8 +97,9 @@ class Groups:
             for group_id in due:
                 self.db.settle(group_id)
             with self.db.tx.read() as conn:
-                rows = conn.execute(query).all()
-        return [_group(row._mapping, row.count) for row in rows]
+                rows = pagination.fetch(conn, query, page, G.c.metadata)
+        return pagination.converted(
+            rows, lambda row: _group(row._mapping, row.count))
 
     @engine.translated()
     def put_group(self, project_id, name, description, metadata,

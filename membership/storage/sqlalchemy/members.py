@@ -102,9 +102,11 @@ class Members:
             query = _live_members(gid, clock.now())
             marker = pagination.marker_values(conn, query, page, SORT,
                                               M.c.member_id)
-            rows = conn.execute(pagination.paginate(
-                query, page, SORT, M.c.member_id, marker)).all()
-        return [_member(group, row._mapping) for row in rows]
+            rows = pagination.fetch(conn, pagination.paginate(
+                query, page, SORT, M.c.member_id, marker), page,
+                M.c.capabilities)
+        return pagination.converted(
+            rows, lambda row: _member(group, row._mapping))
 
     @engine.translated()
     def put_member(self, project_id, group, member_id, capabilities, ttl,
