@@ -146,4 +146,3 @@ def for_conf(conf):
             and conf.quota.driver == 'unified_limits'):
         return UnifiedLimits(conf)
     return Quota(conf)
-

@@ -7,8 +7,9 @@ filesystem nothing can be written, so nothing can be deleted (503).
 at the cap, writes that need room answer 503 while deletes of members,
 candidates, sessions and groups still answer 204 (one that finds no
 room for its event writes none and drops the group's kept events, which
-watchers learn as 410), and what they free takes writes again. Reproduced on a real, small filesystem (a tmpfs of
-8 MiB, mounted for the test: it needs root, as the CI has).
+watchers learn as 410), and what they free takes writes again.
+Reproduced on a real, small filesystem (a tmpfs of 8 MiB, mounted for
+the test: it needs root, as the CI has).
 """
 import os
 import subprocess

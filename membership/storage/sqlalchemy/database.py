@@ -10,9 +10,9 @@ import logging
 import sqlalchemy as sa
 
 from membership.storage import exceptions
+from membership.storage import records
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
-from membership.storage import records
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import tables
 from membership.storage.sqlalchemy import usage
