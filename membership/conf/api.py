@@ -1,5 +1,7 @@
 from oslo_config import cfg
 
+from membership.conf import groups
+
 GROUP = cfg.OptGroup('api', title='API options')
 
 OPTS = [
@@ -51,11 +53,7 @@ OPTS = [
 
 
 def register_opts(conf):
-    # A group object of its own per ConfigOpts: oslo.config keeps option
-    # state (overrides included) in it, so sharing GROUP would share
-    # overrides between configurations in one process.
-    conf.register_group(cfg.OptGroup(GROUP.name, title=GROUP.title))
-    conf.register_opts(OPTS, group=GROUP.name)
+    groups.register(conf, GROUP, OPTS)
 
 
 def list_opts():

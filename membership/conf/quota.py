@@ -1,5 +1,6 @@
 from oslo_config import cfg
 
+from membership.conf import groups
 from membership.quota import limits
 
 GROUP = cfg.OptGroup(
@@ -33,10 +34,7 @@ OPTS = [
 
 
 def register_opts(conf):
-    # A group object of its own per ConfigOpts (see api.register_opts).
-    conf.register_group(cfg.OptGroup(GROUP.name, title=GROUP.title,
-                                     help=GROUP.help))
-    conf.register_opts(OPTS, group=GROUP.name)
+    groups.register(conf, GROUP, OPTS)
 
 
 def list_opts():

@@ -1,5 +1,7 @@
 from oslo_config import cfg
 
+from membership.conf import groups
+
 GROUP = cfg.OptGroup('storage', title='Storage options',
                      help='How the storage driver uses the database '
                           '(the connection itself is [database]).')
@@ -28,10 +30,7 @@ OPTS = [
 
 
 def register_opts(conf):
-    # A group object of its own per ConfigOpts (see api.register_opts).
-    conf.register_group(cfg.OptGroup(GROUP.name, title=GROUP.title,
-                                     help=GROUP.help))
-    conf.register_opts(OPTS, group=GROUP.name)
+    groups.register(conf, GROUP, OPTS)
 
 
 def list_opts():

@@ -109,19 +109,19 @@ class UnifiedLimitsTest(unittest.TestCase):
             joined += 1
             self.assertLess(joined, 10, 'no limit was enforced')
 
-    def test_the_registered_limit_is_every_project_default(self):
-        joined, refused = self.join_until_refused('project-a-member')
-        self.assertEqual(2, joined)
+    def assertJoinLimit(self, user, limit):
+        joined, refused = self.join_until_refused(user)
+        self.assertEqual(limit, joined)
         self.assertQuotaExceeded(
-            refused, 'Quota exceeded for members_per_group: the limit is '
-                     '2, the usage 2, and this request would add 1.')
+            refused, f'Quota exceeded for members_per_group: the limit is '
+                     f'{limit}, the usage {limit}, and this request would '
+                     f'add 1.')
+
+    def test_the_registered_limit_is_every_project_default(self):
+        self.assertJoinLimit('project-a-member', 2)
 
     def test_a_project_limit_overrides_the_registered_one(self):
-        joined, refused = self.join_until_refused('project-b-member')
-        self.assertEqual(3, joined)
-        self.assertQuotaExceeded(
-            refused, 'Quota exceeded for members_per_group: the limit is '
-                     '3, the usage 3, and this request would add 1.')
+        self.assertJoinLimit('project-b-member', 3)
 
     def test_a_project_limit_on_groups(self):
         user = 'project-b-member'
