@@ -13,10 +13,10 @@ import threading
 import time
 
 from oslo_config import cfg
-from oslo_limit import exception as limit_exc
 from oslo_limit import limit
 from oslo_limit import opts as limit_opts
 
+from membership.quota import limits as registry
 from membership.storage import exceptions
 
 LOG = logging.getLogger(__name__)
@@ -47,11 +47,6 @@ class Limits:
             self.quota.enforce(self.project_id, self.values, deltas, usage)
 
 
-def _exceeded(info):
-    return exceptions.QuotaExceeded(info.resource_name, info.limit,
-                                    info.current_usage, info.delta)
-
-
 class Quota:
     """Limits from the ``[quota]`` options, the same for every project."""
 
@@ -72,11 +67,15 @@ class Quota:
 
 
 class UnifiedLimits(Quota):
-    """Keystone unified limits of the ``membership`` service, through
+    """Keystone unified limits of the ``membership`` service, read with
     oslo.limit: registered limits are the defaults, project limits the
-    overrides. oslo.limit caches what it read for the life of its
-    Enforcer; a new Enforcer every ``[quota] cache_time`` seconds bounds
-    how stale a limit may be.
+    overrides (-1 unlimited; a resource with no registered limit is 0).
+
+    Each project's limits are kept ``[quota] cache_time`` seconds. The
+    check itself is :meth:`Quota.enforce`, in the storage's transaction:
+    oslo.limit's ``Enforcer.enforce`` would ask Keystone again there
+    whenever a project has no override (it caches only the limits it
+    found), with the project's row locked.
     """
 
     def __init__(self, conf):
@@ -84,40 +83,43 @@ class UnifiedLimits(Quota):
         _load_oslo_limit_conf(conf)
         self._lock = threading.Lock()
         self._enforcer = None
-        self._born = 0.0
-        # The usage callback of the write this thread enforces: oslo.limit
-        # takes one callback per Enforcer, and the Enforcer is shared.
-        self._counting = threading.local()
+        self._cache = {}
 
-    def _current(self):
+    def _read(self, project_id):
         with self._lock:
-            age = time.monotonic() - self._born
-            if self._enforcer is None or age >= self.conf.quota.cache_time:
-                self._enforcer = limit.Enforcer(self._usage, cache=True)
-                self._born = time.monotonic()
-            return self._enforcer
-
-    def _usage(self, project_id, names):
-        return self._counting.usage(names)
+            if self._enforcer is None:
+                # Looks the service's endpoint up once per process.
+                self._enforcer = limit.Enforcer(_usage_in_storage,
+                                                cache=False)
+            enforcer = self._enforcer
+        return dict(enforcer.get_project_limits(project_id,
+                                                registry.NAMES))
 
     def limits(self, project_id, names):
-        try:
-            values = dict(self._current().get_project_limits(
-                project_id, sorted(names)))
-        except Exception as e:
-            LOG.warning('Cannot read the limits of project %s from '
-                        'Keystone: %s', project_id, e)
-            raise exceptions.LimitsUnavailable(str(e)) from e
-        return Limits(self, project_id, values)
+        now = time.monotonic()
+        cached = self._cache.get(project_id)
+        if cached is None or now - cached[0] >= self.conf.quota.cache_time:
+            try:
+                values = self._read(project_id)
+            except Exception as e:
+                LOG.warning('Cannot read the limits of project %s from '
+                            'Keystone: %s', project_id, e)
+                raise exceptions.LimitsUnavailable(str(e)) from e
+            self._forget_expired(now)
+            cached = self._cache[project_id] = (now, values)
+        return Limits(self, project_id,
+                      {name: cached[1][name] for name in names})
 
-    def enforce(self, project_id, values, deltas, usage):
-        self._counting.usage = usage
-        try:
-            self._current().enforce(project_id, deltas)
-        except limit_exc.ProjectOverLimit as e:
-            raise _exceeded(e.over_limit_info_list[0]) from None
-        finally:
-            self._counting.usage = None
+    def _forget_expired(self, now):
+        if len(self._cache) > 10000:
+            for project_id, (read_at, _) in list(self._cache.items()):
+                if now - read_at >= self.conf.quota.cache_time:
+                    self._cache.pop(project_id, None)
+
+
+def _usage_in_storage(project_id, names):
+    # The usage is counted by the storage, in its transaction.
+    raise NotImplementedError('usage is counted by the storage')
 
 
 def _load_oslo_limit_conf(conf):
