@@ -7,6 +7,7 @@ limit and sets one project limit (an override), as an operator would
 with ``openstack registered limit set`` / ``openstack limit create``,
 and checks the API enforces both; it restores them afterwards.
 """
+import os
 import unittest
 import uuid
 
@@ -140,3 +141,23 @@ class UnifiedLimitsTest(unittest.TestCase):
         self.assertEqual(201, self.call('project-a-member', 'PUT',
                                         second).status_code)
         self.addCleanup(self.call, 'project-a-member', 'DELETE', second)
+
+    def test_heartbeats_never_read_the_limits(self):
+        user = 'project-a-member'
+        group = '/v1/groups/beating-' + uuid.uuid4().hex[:8]
+        member = f'{group}/members/m'
+        self.assertEqual(201, self.call(user, 'PUT', group).status_code)
+        self.addCleanup(self.call, user, 'DELETE', group)
+        self.assertEqual(201, self.call(user, 'PUT', member).status_code)
+        self.addCleanup(self.call, user, 'DELETE', member)
+        access_log = os.path.join(KEYSTONE_DIR, 'access.log')
+        with open(access_log) as log:
+            log.seek(0, os.SEEK_END)
+            for _ in range(20):
+                self.assertEqual(204, self.call(
+                    user, 'POST', member + '/heartbeat').status_code)
+            self.assertNotIn('/v3/limits', log.read())
+            # While a write reads them at once (cache_time = 0).
+            self.assertEqual(200, self.call(user, 'PUT', member,
+                                            json={'ttl': 60}).status_code)
+            self.assertIn('/v3/limits', log.read())
