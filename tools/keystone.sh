@@ -25,12 +25,16 @@
 #   * provisions, idempotently:
 #       project service, user membership/svcpass with role service on it;
 #       service type/name membership with a public endpoint in RegionOne at
-#         ${MEMBERSHIP_ENDPOINT:-http://127.0.0.1:9860};
+#         ${MEMBERSHIP_ENDPOINT:-http://127.0.0.1:9860}; reader on the system
+#         for membership (oslo.limit reads endpoints and limits); registered
+#         limits groups, members_per_group, sessions (1000 each) and
+#         stored_bytes (64 MiB) of the membership service;
 #       projects project-a and project-b, each with users <p>-admin,
 #         <p>-member, <p>-reader (password <username>-pass) holding the
 #         roles admin / member / reader on their project;
 #   * writes DIR/keystone.env (KEYSTONE_URL, PROJECT_A_ID, PROJECT_B_ID,
-#     SERVICE_PROJECT_ID, MEMBERSHIP_ENDPOINT), sourceable by sh.
+#     SERVICE_PROJECT_ID, MEMBERSHIP_SERVICE_ID, MEMBERSHIP_ENDPOINT),
+#     sourceable by sh.
 # Running start again reuses DIR and a keystone already running from it.
 # Progress and timings go to stderr.
 set -euo pipefail
@@ -278,7 +282,32 @@ elif endpoints[0]["url"] != ENDPOINT:
     s.patch(f"{URL}/endpoints/{endpoints[0]['id']}", json={"endpoint": {"url": ENDPOINT}})
     print(f"updated endpoint membership public {REGION} -> {ENDPOINT}", file=sys.stderr)
 
-ids = {"SERVICE_PROJECT_ID": service_project}
+# oslo.limit reads the service's endpoint and limits as the service user:
+# it needs reader on the system.
+system_roles = {r["id"] for r in
+                get(f"/system/users/{users['membership']}/roles")["roles"]}
+if roles["reader"] not in system_roles:
+    s.put(f"{URL}/system/users/{users['membership']}/roles/{roles['reader']}")
+    print("granted reader on the system to membership", file=sys.stderr)
+
+# Default limits of the membership service (unified limits), as an
+# operator registers them; tests override them per project.
+registered = {r["resource_name"] for r in get(
+    "/registered_limits", service_id=service["id"])["registered_limits"]}
+missing = [{"service_id": service["id"], "region_id": REGION,
+            "resource_name": name, "default_limit": default}
+           for name, default in (("groups", 1000),
+                                 ("members_per_group", 1000),
+                                 ("sessions", 1000),
+                                 ("stored_bytes", 64 * 1024 * 1024))
+           if name not in registered]
+if missing:
+    s.post(f"{URL}/registered_limits", json={"registered_limits": missing})
+    print(f"registered limits {[m['resource_name'] for m in missing]}",
+          file=sys.stderr)
+
+ids = {"SERVICE_PROJECT_ID": service_project,
+       "MEMBERSHIP_SERVICE_ID": service["id"]}
 for p in ("project-a", "project-b"):
     pid = project(p)
     ids[p.upper().replace("-", "_") + "_ID"] = pid

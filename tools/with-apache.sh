@@ -15,6 +15,8 @@
 #              max_waiters = 6                   -> MEMBERSHIP_TEST_URL_SHORT
 #   retention  [storage] event_retention=1, proxy header parsing off
 #                                                -> MEMBERSHIP_TEST_URL_RETENTION
+#   quota      small [quota] limits (quotas.yaml)  -> MEMBERSHIP_TEST_URL_QUOTA
+#   page_bytes [api] max_page_bytes=100            -> MEMBERSHIP_TEST_URL_PAGE_BYTES
 #   keystone   auth_strategy=keystone, 1 process, on MEMBERSHIP_TEST_API_PORT,
 #              when run inside tools/with-keystone.sh
 #                                                -> MEMBERSHIP_TEST_KEYSTONE_API_URL
@@ -73,9 +75,13 @@ site_conf main '' 1000
 site_conf short $'[api]\nmax_limit = 3\nmax_member_ttl = 100\ndefault_member_ttl = 30'
 site_conf retention $'[storage]\nevent_retention = 1'
 sed -i 's/^enable_proxy_headers_parsing = true/enable_proxy_headers_parsing = false/' "$dir/retention.conf"
-main=$(free_port); short=$(free_port); retention=$(free_port)
+site_conf quota $'[quota]\ngroups = 3\nmembers_per_group = 2\nsessions = 2\nstored_bytes = 64'
+site_conf page_bytes $'[api]\nmax_page_bytes = 100'
+main=$(free_port); short=$(free_port); retention=$(free_port); quota=$(free_port)
+page_bytes=$(free_port)
 sites=("main:$main:$dir/main.conf:2" "short:$short:$dir/short.conf:1:16"
-       "retention:$retention:$dir/retention.conf:1:16")
+       "retention:$retention:$dir/retention.conf:1:16" "quota:$quota:$dir/quota.conf:1:16"
+       "page_bytes:$page_bytes:$dir/page_bytes.conf:1:16")
 if [ -n "${MEMBERSHIP_TEST_KEYSTONE_DIR:-}" ]; then
     # shellcheck disable=SC1091
     . "$MEMBERSHIP_TEST_KEYSTONE_DIR/keystone.env"
@@ -91,7 +97,15 @@ user_domain_id = default
 project_name = service
 project_domain_id = default
 service_token_roles_required = true
-token_cache_time = 300"
+token_cache_time = 300
+[oslo_limit]
+auth_url = $KEYSTONE_URL
+auth_type = password
+username = membership
+password = svcpass
+user_domain_id = default
+system_scope = all
+endpoint_region_name = RegionOne"
     sed -i 's/^auth_strategy = noauth/auth_strategy = keystone/' "$dir/keystone.conf"
     sites+=("keystone:$MEMBERSHIP_TEST_API_PORT:$dir/keystone.conf:1:16")
     export MEMBERSHIP_TEST_KEYSTONE_API_URL=http://127.0.0.1:$MEMBERSHIP_TEST_API_PORT
@@ -100,14 +114,16 @@ fi
 conf=$("$python" "$here/apache_conf.py" "$dir" "${sites[@]}")
 apache2 -t -f "$conf" >/dev/null 2>&1 || { apache2 -t -f "$conf"; exit 1; }
 apache2 -f "$conf" -k start
-for port in "$main" "$short" "$retention" ${MEMBERSHIP_TEST_API_PORT:+"$MEMBERSHIP_TEST_API_PORT"}; do
+for port in "$main" "$short" "$retention" "$quota" "$page_bytes" ${MEMBERSHIP_TEST_API_PORT:+"$MEMBERSHIP_TEST_API_PORT"}; do
     for _ in $(seq 1 150); do
         curl -s -m 2 -o /dev/null "http://127.0.0.1:$port/" && break
         sleep 0.1
     done
 done
-echo "with-apache: $(apache2 -v | sed -n 's/^Server version: //p'), mod_wsgi $("$python" -c 'from importlib.metadata import version; print(version("mod_wsgi"))') on ports $main $short $retention ${MEMBERSHIP_TEST_API_PORT:-}" >&2
+echo "with-apache: $(apache2 -v | sed -n 's/^Server version: //p'), mod_wsgi $("$python" -c 'from importlib.metadata import version; print(version("mod_wsgi"))') on ports $main $short $retention $quota $page_bytes ${MEMBERSHIP_TEST_API_PORT:-}" >&2
 MEMBERSHIP_TEST_APACHE_DIR=$dir \
 MEMBERSHIP_TEST_URL=http://127.0.0.1:$main \
 MEMBERSHIP_TEST_URL_SHORT=http://127.0.0.1:$short \
-MEMBERSHIP_TEST_URL_RETENTION=http://127.0.0.1:$retention "$@"
+MEMBERSHIP_TEST_URL_RETENTION=http://127.0.0.1:$retention \
+MEMBERSHIP_TEST_URL_QUOTA=http://127.0.0.1:$quota \
+MEMBERSHIP_TEST_URL_PAGE_BYTES=http://127.0.0.1:$page_bytes "$@"

@@ -17,6 +17,7 @@ from membership.api.middleware import authtoken
 from membership.api import routing
 from membership.api import startup
 from membership import policy
+from membership.quota import enforcers
 from membership import storage
 from membership import watch
 
@@ -35,7 +36,8 @@ class Services:
         with startup.configuration_errors():
             # A process never needs more connections than it has threads.
             self.storage = storage_ or storage.get_storage(
-                conf, max_connections=conf.api.threads)
+                conf, max_connections=conf.api.threads,
+                quota=enforcers.for_conf(conf))
             with startup.policy_file_errors():
                 self.enforcer = policy.Authorizer(conf)
         self.watcher = watch.Watcher(self.storage,

@@ -37,9 +37,11 @@ TOO_MANY_WAITERS = 'membership.too_many_waiters'
 LOCK_HELD = 'membership.lock_held'
 LOCK_NOT_FOUND = 'membership.lock_not_found'
 HOLDER_NOT_FOUND = 'membership.holder_not_found'
+QUOTA_EXCEEDED = 'membership.quota_exceeded'
 # Service.
 STORAGE_UNAVAILABLE = 'membership.storage_unavailable'
 IDENTITY_UNAVAILABLE = 'membership.identity_unavailable'
+LIMITS_UNAVAILABLE = 'membership.limits_unavailable'
 INTERNAL_ERROR = 'membership.internal_error'
 # Any other status a server or middleware produced.
 GENERIC = 'membership.error'
@@ -118,6 +120,7 @@ _FROM_STORAGE = (
     (storage.LockHeld, 409, LOCK_HELD),
     (storage.LockNotFound, 404, LOCK_NOT_FOUND),
     (storage.HolderNotFound, 404, HOLDER_NOT_FOUND),
+    (storage.QuotaExceeded, 403, QUOTA_EXCEEDED),
 )
 
 
@@ -130,6 +133,11 @@ def from_storage(error):
         return APIError(503, STORAGE_UNAVAILABLE,
                         'The database is unavailable; retry later.',
                         headers={'Retry-After': '1'})
+    if isinstance(error, storage.LimitsUnavailable):
+        return APIError(503, LIMITS_UNAVAILABLE,
+                        "The project's limits cannot be read from the "
+                        "identity service; retry later.",
+                        headers={'Retry-After': '5'})
     for kind, status, code in _FROM_STORAGE:
         if isinstance(error, kind):
             return APIError(status, code, str(error))

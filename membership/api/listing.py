@@ -31,7 +31,8 @@ def page(call, sort_keys, marker_pattern=types.NAME, sortable=True):
         raise errors.bad_request(f'Invalid marker {marker!r}.',
                                  errors.INVALID_MARKER)
     return records.Page(limit=limit, marker=marker, sort_key=sort_key,
-                        sort_dir=sort_dir)
+                        sort_dir=sort_dir,
+                        max_bytes=call.conf.api.max_page_bytes)
 
 
 def check_params(call, allowed):
@@ -66,11 +67,13 @@ def integer(call, name, low, high, default):
 
 
 def document(call, key, items, view, marker_of, url, page_):
-    """A list's body: its items and, when the page is full, a ``next``
-    link with the same query.
+    """A list's body: its items and, when the page is full (``limit``
+    items, or cut at ``[api] max_page_bytes``), a ``next`` link with the
+    same query.
     """
     links = []
-    if items and len(items) >= page_.limit:
+    cut = isinstance(items, records.Items) and items.cut
+    if items and (len(items) >= page_.limit or cut):
         query = dict(call.query)
         query['marker'] = marker_of(items[-1])
         links.append({'rel': 'next', 'href': url + '?' + urllib.parse.

@@ -9,6 +9,7 @@ from oslo_log import log
 
 from membership.conf import api
 from membership.conf import default
+from membership.conf import quota
 from membership.conf import server
 from membership.conf import storage
 
@@ -18,6 +19,7 @@ def register_opts(conf):
     api.register_opts(conf)
     server.register_opts(conf)
     storage.register_opts(conf)
+    quota.register_opts(conf)
     db_options.set_defaults(conf)
     log.register_options(conf)
 

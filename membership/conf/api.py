@@ -1,5 +1,7 @@
 from oslo_config import cfg
 
+from membership.conf import groups
+
 GROUP = cfg.OptGroup('api', title='API options')
 
 OPTS = [
@@ -22,6 +24,12 @@ OPTS = [
     cfg.IntOpt('max_limit', default=1000, min=1,
                help='Largest page a list returns; also the default page '
                     'size.'),
+    cfg.IntOpt('max_page_bytes', default=1024 * 1024, min=1,
+               help='Most bytes of stored documents (group metadata, '
+                    'member capabilities) one page of a list holds. A '
+                    'page that would hold more ends early, with a next '
+                    'link (always at least one item), so a process never '
+                    'holds more than this for one list request.'),
     cfg.IntOpt('default_member_ttl', default=30, min=1,
                help='TTL in seconds of a member or session that gives none.'),
     cfg.IntOpt('max_member_ttl', default=3600, min=1,
@@ -52,11 +60,7 @@ OPTS = [
 
 
 def register_opts(conf):
-    # A group object of its own per ConfigOpts: oslo.config keeps option
-    # state (overrides included) in it, so sharing GROUP would share
-    # overrides between configurations in one process.
-    conf.register_group(cfg.OptGroup(GROUP.name, title=GROUP.title))
-    conf.register_opts(OPTS, group=GROUP.name)
+    groups.register(conf, GROUP, OPTS)
 
 
 def list_opts():

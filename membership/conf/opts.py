@@ -1,6 +1,7 @@
 """Entry point for oslo-config-generator (``oslo.config.opts``)."""
 from membership.conf import api
 from membership.conf import default
+from membership.conf import quota
 from membership.conf import server
 from membership.conf import storage
 
@@ -11,4 +12,5 @@ def list_opts():
         (api.GROUP, api.OPTS),
         (server.GROUP, server.OPTS),
         (storage.GROUP, storage.OPTS),
+        (quota.GROUP, quota.OPTS),
     ]

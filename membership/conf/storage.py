@@ -1,5 +1,7 @@
 from oslo_config import cfg
 
+from membership.conf import groups
+
 GROUP = cfg.OptGroup('storage', title='Storage options',
                      help='How the storage driver uses the database '
                           '(the connection itself is [database]).')
@@ -16,14 +18,19 @@ OPTS = [
                                                   group='api')],
                help='Seconds a group event is kept. A watcher asking for '
                     'older revisions gets 410 and must list again.'),
+    cfg.IntOpt('sqlite_max_size_mb', default=0, min=0,
+               help='Largest size, in MiB, of the SQLite database file '
+                    '(0: no cap). Beyond it writes that need room answer '
+                    '503, while deletes still succeed and free space. Set '
+                    'it below the free space of the filesystem: SQLite '
+                    'needs room beside the file (its write-ahead log) for '
+                    'every write, deletes included, so a full filesystem '
+                    'leaves nothing to recover with.'),
 ]
 
 
 def register_opts(conf):
-    # A group object of its own per ConfigOpts (see api.register_opts).
-    conf.register_group(cfg.OptGroup(GROUP.name, title=GROUP.title,
-                                     help=GROUP.help))
-    conf.register_opts(OPTS, group=GROUP.name)
+    groups.register(conf, GROUP, OPTS)
 
 
 def list_opts():

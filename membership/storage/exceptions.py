@@ -111,3 +111,18 @@ class HolderNotFound(StorageError):
                          f"'{name}' (released, expired or broken).")
         self.name = name
         self.holder_id = holder_id
+
+
+class QuotaExceeded(StorageError):
+    def __init__(self, name, limit, usage, delta):
+        super().__init__(
+            f"Quota exceeded for {name}: the limit is {limit}, the usage "
+            f"{usage}, and this request would add {delta}.")
+        self.name = name
+        self.limit = limit
+        self.usage = usage
+        self.delta = delta
+
+
+class LimitsUnavailable(StorageError):
+    """The project's limits could not be read (Keystone unreachable)."""

@@ -186,6 +186,18 @@ class Conditions:
 NO_CONDITIONS = Conditions()
 
 
+class Unbounded:
+    """The limits of a storage built without a quota: nothing to check."""
+
+    bounded = False
+
+    def enforce(self, deltas, usage):
+        pass
+
+
+UNBOUNDED = Unbounded()
+
+
 @dataclasses.dataclass(frozen=True)
 class Page:
     """What a list asks for, already validated by the API."""
@@ -193,3 +205,14 @@ class Page:
     marker: str | None = None
     sort_key: str = 'name'
     sort_dir: str = 'asc'
+    # Bytes of stored documents (metadata, capabilities) a page holds at
+    # most (None: no bound); at least one item.
+    max_bytes: int | None = None
+
+
+class Items(list):
+    """A page's items; ``cut`` when it stopped before its limit because
+    of ``Page.max_bytes``: more items follow.
+    """
+
+    cut = False

@@ -111,3 +111,18 @@ class RetentionFixture(APIFixture):
 
     overrides = {'storage': {'event_retention': 1}}
     live_variable = 'MEMBERSHIP_TEST_URL_RETENTION'
+
+
+class QuotaFixture(APIFixture):
+    """Small [quota] limits (noauth: the options are the limits)."""
+
+    overrides = {'quota': {'groups': 3, 'members_per_group': 2,
+                           'sessions': 2, 'stored_bytes': 64}}
+    live_variable = 'MEMBERSHIP_TEST_URL_QUOTA'
+
+
+class PageBytesFixture(APIFixture):
+    """Pages of at most 100 bytes of metadata or capabilities."""
+
+    overrides = {'api': {'max_page_bytes': 100}}
+    live_variable = 'MEMBERSHIP_TEST_URL_PAGE_BYTES'

@@ -70,6 +70,20 @@ project_name = service
 project_domain_id = default
 service_token_roles_required = true
 token_cache_time = 300
+{oslo_limit_section(keystone_url)}"""
+
+
+def oslo_limit_section(keystone_url):
+    """How oslo.limit reads the unified limits: as the service user."""
+    return f"""
+[oslo_limit]
+auth_url = {keystone_url}
+auth_type = password
+username = membership
+password = svcpass
+user_domain_id = default
+system_scope = all
+endpoint_region_name = RegionOne
 """
 
 

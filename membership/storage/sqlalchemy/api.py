@@ -23,8 +23,8 @@ NO_CONDITIONS = records.NO_CONDITIONS
 
 class Storage(base.Storage):
 
-    def __init__(self, conf, max_connections=None):
-        self.db = database.Database(conf, max_connections)
+    def __init__(self, conf, max_connections=None, quota=None):
+        self.db = database.Database(conf, max_connections, quota)
         self._groups = groups.Groups(self.db)
         self._members = members.Members(self.db)
         self._events = events.Events(self.db)

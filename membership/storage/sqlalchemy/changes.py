@@ -104,16 +104,20 @@ class Changes:
 
     ``record`` hands out the group's next revisions; ``flush`` writes the
     events, the new revision, the election's outcome, and purges events
-    older than the retention.
+    older than the retention. ``frugal`` changes (a delete in a full
+    database) write no event: flush drops every kept event of the group
+    instead and marks them all compacted, so the change frees space and
+    a watcher learns it missed events (410) rather than nothing.
     """
 
-    def __init__(self, conn, group_row, now, retention):
+    def __init__(self, conn, group_row, now, retention, frugal=False):
         self.conn = conn
         self.group = group_row
         self.group_id = group_row.id
         self.now = now
         self.revision = group_row.revision
         self.retention = retention
+        self.frugal = frugal
         self.pending = []
         # Election: re-run at flush when candidacies changed.
         self.leader_id = group_row.leader_id
@@ -130,6 +134,8 @@ class Changes:
 
     def record(self, type_, member_id, at=None):
         self.revision += 1
+        if self.frugal:
+            return
         self.pending.append({'group_id': self.group.id,
                              'revision': self.revision, 'type': type_,
                              'member_id': member_id,
@@ -217,6 +223,10 @@ class Changes:
     def flush(self):
         values = self._elect() if self.election_due else dict(self.election)
         self.election = {}
+        if self.frugal and self.revision != self.group.revision:
+            self.conn.execute(E.delete().where(E.c.group_id == self.group.id))
+            values.update(revision=self.revision,
+                          compacted_revision=self.revision)
         if not self.pending and not values:
             return
         if self.pending:

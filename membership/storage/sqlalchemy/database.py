@@ -5,22 +5,27 @@ transaction on one group (``changing``) that records due expiries
 before its own change, the settle step, and who to tell after a commit.
 """
 import contextlib
+import logging
 
 import sqlalchemy as sa
 
 from membership.storage import exceptions
+from membership.storage import records
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import tables
+from membership.storage.sqlalchemy import usage
 
+LOG = logging.getLogger(__name__)
 G = tables.groups
 
 
 class Database:
 
-    def __init__(self, conf, max_connections=None):
+    def __init__(self, conf, max_connections=None, quota=None):
         self.engine = engine.create_engine(conf, max_connections)
+        self.quota = quota
         self.tx = engine.Transactions(self.engine)
         self.retention = conf.storage.event_retention
         self._subscribers = []
@@ -50,28 +55,55 @@ class Database:
             changed.extend(release(conn, session_id, now))
         return changed
 
+    def limits(self, project_id, *names):
+        """The project's limits ``names`` (read before a transaction)."""
+        if self.quota is None:
+            return records.UNBOUNDED
+        return self.quota.limits(project_id, names)
+
+    def freeing(self, delete):
+        """Run ``delete(frugal)``; when the database is full, run it
+        again frugally: it then writes no event and drops the group's
+        kept events (watchers get 410 and list again), so it frees space
+        instead of needing it.
+        """
+        try:
+            return delete(False)
+        except Exception as e:
+            if not engine.is_full(e):
+                raise
+            LOG.warning('The database is full: deleting without events, '
+                        'and compacting the events of the groups changed.')
+            return delete(True)
+
     @contextlib.contextmanager
-    def changing(self, project_id=None, group=None, group_id=None):
-        """A write transaction on one group, locked, due expiries first.
+    def changing(self, project_id=None, group=None, group_id=None,
+                 limits=records.UNBOUNDED, frugal=False):
+        """A write transaction on one group, locked, due expiries first
+        (the project locked before it when ``limits`` are to be checked).
 
         Yields ``(conn, changes)``; flushes the changes before commit and
         notifies the subscribers after it.
         """
         with self.tx.write() as conn:
-            changeset = self.changes_of(conn, project_id, group, group_id)
+            if limits.bounded:
+                usage.lock_project(conn, project_id)
+            changeset = self.changes_of(conn, project_id, group, group_id,
+                                        frugal)
             yield conn, changeset
             changeset.flush()
         self.notify([changeset])
 
-    def changes_of(self, conn, project_id=None, group=None, group_id=None):
+    def changes_of(self, conn, project_id=None, group=None, group_id=None,
+                   frugal=False):
         """The Changes of a group locked in ``conn``'s transaction, due
-        expiries recorded.
+        expiries recorded (``frugal``: see Changes).
         """
         row, now = changes.lock_group(conn, project_id, group, group_id)
         if row is None:
             raise exceptions.GroupNotFound(
                 group if group is not None else group_id)
-        changeset = changes.Changes(conn, row, now, self.retention)
+        changeset = changes.Changes(conn, row, now, self.retention, frugal)
         changeset.expire_due()
         return changeset
 

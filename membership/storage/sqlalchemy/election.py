@@ -5,6 +5,8 @@ leader to the back of the queue; withdrawal, expiry or the end of its
 session hands leadership on at that instant. The outcome (leader, term,
 elected_at) is kept on the group's row by ``changes.Changes``.
 """
+import functools
+
 import sqlalchemy as sa
 
 from membership.storage import exceptions
@@ -136,7 +138,12 @@ class Election:
 
     @engine.translated()
     def withdraw(self, project_id, group, candidate_id):
-        with self.db.changing(project_id, group) as (conn, changeset):
+        self.db.freeing(functools.partial(self._withdraw, project_id, group,
+                                          candidate_id))
+
+    def _withdraw(self, project_id, group, candidate_id, frugal):
+        with self.db.changing(project_id, group, frugal=frugal) as (
+                conn, changeset):
             row = self._candidate_row(conn, changeset, candidate_id)
             if row is None:
                 raise exceptions.CandidateNotFound(group, candidate_id)

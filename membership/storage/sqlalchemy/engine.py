@@ -131,6 +131,10 @@ def _sqlite_engine(url, conf, max_connections):
         dbapi_con.execute('PRAGMA synchronous = NORMAL'
                           if conf.database.sqlite_synchronous
                           else 'PRAGMA synchronous = OFF')
+        if conf.storage.sqlite_max_size_mb:
+            page = dbapi_con.execute('PRAGMA page_size').fetchone()[0]
+            pages = conf.storage.sqlite_max_size_mb * 1024 * 1024 // page
+            dbapi_con.execute(f'PRAGMA max_page_count = {int(pages)}')
 
     @event.listens_for(engine, 'begin')
     def _begin(conn):
@@ -236,6 +240,32 @@ def _reason(error):
         error = error.inner_exception
     error = getattr(error, 'orig', None) or error
     return logsafe.text(f'{type(error).__name__}: {error}')
+
+
+# SQLite's SQLITE_FULL, PostgreSQL's disk_full, MariaDB's "table is
+# full" and "disk full".
+_FULL_SQLITE = 13
+_FULL_PG = '53100'
+_FULL_MYSQL = (1114, 1021)
+
+
+def is_full(error):
+    """Whether ``error`` says the database has no room to write."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if getattr(error, 'sqlite_errorcode', None) == _FULL_SQLITE:
+            return True
+        if getattr(error, 'pgcode', None) == _FULL_PG:
+            return True
+        args = getattr(error, 'args', ())
+        if (type(error).__module__.startswith('pymysql') and args
+                and args[0] in _FULL_MYSQL):
+            return True
+        error = (getattr(error, 'orig', None)
+                 or getattr(error, 'inner_exception', None)
+                 or error.__cause__)
+    return False
 
 
 def translated(retries=5):

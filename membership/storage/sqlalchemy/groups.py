@@ -5,6 +5,7 @@ from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from membership import canonical_json
+from membership.quota import limits as quota
 from membership.storage import exceptions
 from membership.storage import records
 from membership.storage.sqlalchemy import changes
@@ -12,6 +13,7 @@ from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
 from membership.storage.sqlalchemy import tables
+from membership.storage.sqlalchemy import usage
 
 G = tables.groups
 SORT = {'name': G.c.name, 'created_at': G.c.created_at}
@@ -27,8 +29,12 @@ def _group(values, member_count):
         etag=records.etag(values['id'], values['generation']))
 
 
-def _locked(conn, project_id, name, conditions):
-    """``(row, now)`` of the group, locked; preconditions checked."""
+def _locked(conn, project_id, name, conditions, limits):
+    """``(row, now)`` of the group, locked (its project first when
+    ``limits`` are to be checked); preconditions checked.
+    """
+    if limits.bounded:
+        usage.lock_project(conn, project_id)
     row, now = changes.lock_group(conn, project_id, name)
     conditions.check(None if row is None
                      else records.etag(row.id, row.generation))
@@ -41,12 +47,15 @@ def _count(conn, row, now):
         .select_from(G).where(G.c.id == row.id)).scalar()
 
 
-def _replace(conn, row, now, description, metadata):
+def _replace(conn, row, now, description, metadata, limits):
     """The row's values once description/metadata are written (when
-    they differ).
+    they differ and the project's stored bytes allow).
     """
     values = dict(row._mapping)
     meta = canonical_json.dumps(metadata)
+    limits.enforce(
+        {quota.STORED_BYTES: usage.size(meta) - usage.size(row.metadata)},
+        usage.counter(conn, row.project_id, now))
     if (row.description, row.metadata) != (description, meta):
         changed = dict(description=description, metadata=meta,
                        generation=row.generation + 1, updated_at=now)
@@ -80,7 +89,7 @@ class Groups:
                 sa.select(G, changes.live_member_count(now).label('count'),
                           changes.expiry_due(now).label('due')).where(mine),
                 page, SORT, G.c.name, marker)
-            rows = conn.execute(query).all()
+            rows = pagination.fetch(conn, query, page, G.c.metadata)
         due = [row.id for row in rows if row.due]
         if due:
             # With the read's connection back in the pool (see
@@ -88,8 +97,9 @@ class Groups:
             for group_id in due:
                 self.db.settle(group_id)
             with self.db.tx.read() as conn:
-                rows = conn.execute(query).all()
-        return [_group(row._mapping, row.count) for row in rows]
+                rows = pagination.fetch(conn, query, page, G.c.metadata)
+        return pagination.converted(
+            rows, lambda row: _group(row._mapping, row.count))
 
     @engine.translated()
     def put_group(self, project_id, name, description, metadata,
@@ -106,15 +116,20 @@ class Groups:
 
     def _put_group(self, project_id, name, description, metadata,
                    conditions):
+        limits = self.db.limits(project_id, quota.GROUPS, quota.STORED_BYTES)
         with self.db.tx.write() as conn:
-            row, now = _locked(conn, project_id, name, conditions)
+            row, now = _locked(conn, project_id, name, conditions, limits)
             if row is not None:
-                values = _replace(conn, row, now, description, metadata)
+                values = _replace(conn, row, now, description, metadata,
+                                  limits)
                 return _group(values, _count(conn, row, now)), False
             now = conn.execute(sa.select(clock.now())).scalar()
+            meta = canonical_json.dumps(metadata)
+            limits.enforce({quota.GROUPS: 1,
+                            quota.STORED_BYTES: usage.size(meta)},
+                           usage.counter(conn, project_id, now))
             values = dict(project_id=project_id, name=name,
-                          description=description,
-                          metadata=canonical_json.dumps(metadata),
+                          description=description, metadata=meta,
                           generation=1, revision=0, compacted_revision=0,
                           term=0, created_at=now, updated_at=now)
             result = conn.execute(G.insert().values(**values))
@@ -123,19 +138,21 @@ class Groups:
 
     @engine.translated()
     def update_group(self, project_id, name, patch, conditions):
+        limits = self.db.limits(project_id, quota.STORED_BYTES)
         with self.db.tx.write() as conn:
-            row, now = _locked(conn, project_id, name, conditions)
+            row, now = _locked(conn, project_id, name, conditions, limits)
             if row is None:
                 raise exceptions.GroupNotFound(name)
             count = _count(conn, row, now)
             description, metadata = patch(_group(row._mapping, count))
-            return _group(_replace(conn, row, now, description, metadata),
-                          count)
+            return _group(_replace(conn, row, now, description, metadata,
+                                   limits), count)
 
     @engine.translated()
     def delete_group(self, project_id, name, conditions):
         with self.db.tx.write() as conn:
-            row, now = _locked(conn, project_id, name, conditions)
+            row, now = _locked(conn, project_id, name, conditions,
+                               records.UNBOUNDED)
             if row is None:
                 raise exceptions.GroupNotFound(name)
             count = _count(conn, row, now)

@@ -1,9 +1,11 @@
 """Members: join, replace, patch, leave, heartbeat, read and list."""
+import functools
 import json
 
 import sqlalchemy as sa
 
 from membership import canonical_json
+from membership.quota import limits as quota
 from membership.storage import exceptions
 from membership.storage import records
 from membership.storage.sqlalchemy import changes
@@ -12,6 +14,7 @@ from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
 from membership.storage.sqlalchemy import sessions
 from membership.storage.sqlalchemy import tables
+from membership.storage.sqlalchemy import usage
 
 G = tables.groups
 M = tables.members
@@ -99,14 +102,19 @@ class Members:
             query = _live_members(gid, clock.now())
             marker = pagination.marker_values(conn, query, page, SORT,
                                               M.c.member_id)
-            rows = conn.execute(pagination.paginate(
-                query, page, SORT, M.c.member_id, marker)).all()
-        return [_member(group, row._mapping) for row in rows]
+            rows = pagination.fetch(conn, pagination.paginate(
+                query, page, SORT, M.c.member_id, marker), page,
+                M.c.capabilities)
+        return pagination.converted(
+            rows, lambda row: _member(group, row._mapping))
 
     @engine.translated()
     def put_member(self, project_id, group, member_id, capabilities, ttl,
                    conditions, session_id=None):
-        with self.db.changing(project_id, group) as (conn, changeset):
+        limits = self.db.limits(project_id, quota.MEMBERS_PER_GROUP,
+                                quota.STORED_BYTES)
+        with self.db.changing(project_id, group, limits=limits) as (
+                conn, changeset):
             row = _live(conn, changeset, group, member_id, conditions,
                         must_exist=False)
             now = changeset.now
@@ -116,6 +124,7 @@ class Members:
                 expiry = sessions.live_expiry(conn, project_id, session_id,
                                               now, lock=True)
             caps = canonical_json.dumps(capabilities)
+            _enforce(conn, limits, project_id, changeset, row, caps)
             liveness = dict(ttl=ttl, session_id=session_id,
                             expires_at=None if session_id else expiry)
             if row is None:
@@ -140,7 +149,9 @@ class Members:
     @engine.translated()
     def update_member(self, project_id, group, member_id, patch,
                       conditions):
-        with self.db.changing(project_id, group) as (conn, changeset):
+        limits = self.db.limits(project_id, quota.STORED_BYTES)
+        with self.db.changing(project_id, group, limits=limits) as (
+                conn, changeset):
             row = _live(conn, changeset, group, member_id, conditions)
             values = dict(row._mapping, expiry=row.expires_at)
             if row.session_id is not None:
@@ -149,6 +160,7 @@ class Members:
                     .where(S.c.id == row.session_id)).scalar()
             capabilities, ttl = patch(_member(group, values))
             caps = canonical_json.dumps(capabilities)
+            _enforce(conn, limits, project_id, changeset, row, caps)
             if (row.capabilities, row.ttl) != (caps, ttl):
                 now = changeset.now
                 values.update(capabilities=caps, ttl=ttl,
@@ -164,7 +176,12 @@ class Members:
 
     @engine.translated()
     def leave(self, project_id, group, member_id, conditions):
-        with self.db.changing(project_id, group) as (conn, changeset):
+        self.db.freeing(functools.partial(self._leave, project_id, group,
+                                          member_id, conditions))
+
+    def _leave(self, project_id, group, member_id, conditions, frugal):
+        with self.db.changing(project_id, group, frugal=frugal) as (
+                conn, changeset):
             row = _live(conn, changeset, group, member_id, conditions)
             conn.execute(M.delete().where(M.c.id == row.id))
             changeset.record('left', member_id)
@@ -197,6 +214,15 @@ def _live(conn, changeset, group, member_id, conditions, must_exist=True):
     if row is None and must_exist:
         raise exceptions.MemberNotFound(group, member_id)
     return row
+
+
+def _enforce(conn, limits, project_id, changeset, row, caps):
+    """Check the quota of a join (``row`` None) or of new capabilities."""
+    old = 0 if row is None else usage.size(row.capabilities)
+    limits.enforce(
+        {quota.MEMBERS_PER_GROUP: 1 if row is None else 0,
+         quota.STORED_BYTES: usage.size(caps) - old},
+        usage.counter(conn, project_id, changeset.now, changeset.group_id))
 
 
 def _write(conn, values):

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 
 from membership.storage import exceptions
+from membership.storage import records
 
 
 def paginate(query, page, sort_columns, unique_column, marker_row):
@@ -38,3 +39,31 @@ def marker_values(conn, query, page, sort_columns, unique_column):
     if row is None:
         raise exceptions.MarkerNotFound(page.marker)
     return tuple(row)
+
+
+def fetch(conn, query, page, size_column):
+    """The page's rows (records.Items), read one batch at a time and
+    cut before the row whose ``size_column`` would take the page past
+    ``page.max_bytes``: a page never holds more in memory than that.
+    """
+    rows = records.Items()
+    total = 0
+    result = conn.execute(query, execution_options={
+        'stream_results': True, 'max_row_buffer': 64})
+    try:
+        for row in result:
+            total += len(row._mapping[size_column])
+            if rows and page.max_bytes and total > page.max_bytes:
+                rows.cut = True
+                break
+            rows.append(row)
+    finally:
+        result.close()
+    return rows
+
+
+def converted(rows, convert):
+    """Records of ``rows`` (records.Items, cut where they were)."""
+    found = records.Items(convert(row) for row in rows)
+    found.cut = rows.cut
+    return found

@@ -1,14 +1,17 @@
 """Sessions: leases that keep memberships and candidacies alive."""
+import functools
 import uuid
 
 import sqlalchemy as sa
 
+from membership.quota import limits as quota
 from membership.storage import exceptions
 from membership.storage import records
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
 from membership.storage.sqlalchemy import tables
+from membership.storage.sqlalchemy import usage
 
 S = tables.sessions
 M = tables.members
@@ -70,8 +73,13 @@ class Sessions:
 
     @engine.translated()
     def create_session(self, project_id, ttl):
+        limits = self.db.limits(project_id, quota.SESSIONS)
         with self.db.tx.write() as conn:
+            if limits.bounded:
+                usage.lock_project(conn, project_id)
             now = conn.execute(sa.select(clock.now())).scalar()
+            limits.enforce({quota.SESSIONS: 1},
+                           usage.counter(conn, project_id, now))
             values = dict(id=str(uuid.uuid4()), project_id=project_id,
                           ttl=ttl, created_at=now, heartbeat_at=now,
                           expires_at=now + ttl * clock.SECOND)
@@ -124,6 +132,10 @@ class Sessions:
         (``left``) and candidacy it holds, in every group, and every lock
         it holds or waits for.
         """
+        self.db.freeing(functools.partial(self._delete_session, project_id,
+                                          session_id))
+
+    def _delete_session(self, project_id, session_id, frugal):
         changesets = []
         with self.db.tx.write() as conn:
             # Lock the session first: no member or candidate can be bound
@@ -142,8 +154,8 @@ class Sessions:
                        .where(C.c.session_id == session_id))).scalars()))
             for group_id in group_ids:
                 try:
-                    changeset = self.db.changes_of(conn,
-                                                   group_id=group_id)
+                    changeset = self.db.changes_of(
+                        conn, group_id=group_id, frugal=frugal)
                 except exceptions.GroupNotFound:
                     continue  # deleted meanwhile, its rows with it
                 # One instant for the whole release, in every group.

@@ -17,6 +17,14 @@ Uuid = sa.String(36).with_variant(
     mysql.VARCHAR(36, collation='utf8mb4_bin'), 'mysql', 'mariadb')
 Time = sa.BigInteger
 
+# One row a project, created by its first write that adds usage: the lock
+# that serializes the count and the insert of a quota check (SQLite's one
+# writer needs none; PostgreSQL and MariaDB lock this row FOR UPDATE).
+projects = sa.Table(
+    'projects', metadata,
+    sa.Column('project_id', Name, primary_key=True),
+)
+
 groups = sa.Table(
     'groups', metadata,
     sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),

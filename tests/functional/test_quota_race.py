@@ -1,0 +1,93 @@
+"""Quotas are exact across API processes: four ``membership-api``
+processes over one database (SQLite, or MEMBERSHIP_TEST_DB_URL) race to
+take the last unit of a limit, and exactly one wins.
+"""
+import concurrent.futures
+import threading
+import unittest
+import uuid
+
+import requests
+
+from tests import apiservers
+from tests import dbserver
+
+GROUPS = 5
+SESSIONS = 3
+RACERS_PER_PROCESS = 6
+
+
+class QuotaRaceTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.database = dbserver.fresh_database()
+        cls.servers = apiservers.ApiServers(
+            4, connection=cls.database.url if cls.database else None,
+            sections=f'[quota]\ngroups = {GROUPS}\nsessions = {SESSIONS}\n'
+        ).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.servers.stop()
+        if cls.database:
+            cls.database.drop()
+
+    def race(self, make_request):
+        """Every racer of every process fires at once: their statuses."""
+        racers = [(url, n) for url in self.servers.urls
+                  for n in range(RACERS_PER_PROCESS)]
+        start = threading.Barrier(len(racers))
+
+        def one(racer):
+            url, n = racer
+            session = requests.Session()
+            start.wait()
+            return make_request(session, url, n)
+
+        with concurrent.futures.ThreadPoolExecutor(len(racers)) as pool:
+            return sorted(pool.map(one, racers))
+
+    def headers(self, project):
+        return {'X-Project-Id': project,
+                'OpenStack-API-Version': 'membership 1.2'}
+
+    def test_racing_for_the_last_group_creates_exactly_one(self):
+        for _ in range(6):
+            project = uuid.uuid4().hex
+            url = self.servers.urls[0]
+            for i in range(GROUPS - 1):
+                self.assertEqual(201, requests.put(
+                    f'{url}/v1/groups/before-{i}',
+                    headers=self.headers(project)).status_code)
+
+            def create(session, url, n):
+                response = session.put(
+                    f'{url}/v1/groups/racer-{url[-5:]}-{n}',
+                    headers=self.headers(project), timeout=60)
+                if response.status_code == 403:
+                    self.assertEqual('membership.quota_exceeded',
+                                     response.json()['errors'][0]['code'])
+                return response.status_code
+
+            statuses = self.race(create)
+            self.assertEqual([201] + [403] * (len(statuses) - 1), statuses)
+            listed = requests.get(f'{url}/v1/groups',
+                                  headers=self.headers(project)).json()
+            self.assertEqual(GROUPS, len(listed['groups']))
+
+    def test_racing_for_the_last_session_creates_exactly_one(self):
+        project = uuid.uuid4().hex
+        url = self.servers.urls[0]
+        for _ in range(SESSIONS - 1):
+            self.assertEqual(201, requests.post(
+                f'{url}/v1/sessions', json={},
+                headers=self.headers(project)).status_code)
+
+        def create(session, url, n):
+            return session.post(f'{url}/v1/sessions', json={},
+                                headers=self.headers(project),
+                                timeout=60).status_code
+
+        statuses = self.race(create)
+        self.assertEqual([201] + [403] * (len(statuses) - 1), statuses)
