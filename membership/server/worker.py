@@ -92,6 +92,11 @@ class ReadTimeout:
         sock = environ.get('gunicorn.socket')
         if sock is None:
             return self.application(environ, start_response)
+        # A busy keep-alive connection never blocks (its next request is
+        # always there to read), so its greenlet would never give the
+        # loop back: yield once per request, and every connection gets
+        # its turn.
+        gevent.sleep(0)
         environ['wsgi.input'] = _Input(environ['wsgi.input'], environ)
         environ[watch.CLIENT_GONE] = functools.partial(_on_close, sock)
 
