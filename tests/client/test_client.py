@@ -10,14 +10,14 @@ from tests import client as base
 class ClientTest(base.ServerTestCase):
 
     def test_negotiates_the_highest_common_microversion(self):
-        self.assertEqual('1.2', self.client.api_version)
+        self.assertEqual('1.3', self.client.api_version)
         self.assertEqual('1.1', self.make_client(api_version='1.1')
                          .api_version)
 
     def test_a_version_outside_the_service_range_is_refused(self):
         with self.assertRaises(exceptions.UnsupportedVersion) as caught:
             list(self.make_client(api_version='1.99').list_groups())
-        self.assertIn('1.0 to 1.2', str(caught.exception))
+        self.assertIn('1.0 to 1.3', str(caught.exception))
 
     def test_a_call_newer_than_the_pinned_version_is_refused(self):
         client = self.make_client(api_version='1.0')

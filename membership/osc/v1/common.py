@@ -43,10 +43,12 @@ POSITIONAL_HELP = {
     'member': 'Member id', 'members': 'Member id(s)',
     'candidate': 'Candidate id',
     'session': 'Session id', 'sessions': 'Session id(s)',
+    'lock': 'Lock name', 'locks': 'Lock name(s)', 'holders': 'Holder id(s)',
 }
 METAVARS = {'names': '<name>', 'members': '<member>',
-            'session': '<session-id>', 'sessions': '<session-id>'}
-PLURALS = frozenset(['names', 'members', 'sessions'])
+            'session': '<session-id>', 'sessions': '<session-id>',
+            'locks': '<lock>', 'holders': '<holder-id>'}
+PLURALS = frozenset(['names', 'members', 'sessions', 'locks', 'holders'])
 
 
 class Positionals:
