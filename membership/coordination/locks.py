@@ -88,10 +88,13 @@ class MembershipLock(locking.Lock):
                 return False
         return True
 
+    def _held(self):
+        with self._guard:
+            return list(self._holders)
+
     def heartbeat(self):
         """Refresh this lock's holders; False when it holds none."""
-        with self._guard:
-            holders = list(self._holders)
+        holders = self._held()
         if not holders:
             return False
         with self._coord._translate():
@@ -104,10 +107,8 @@ class MembershipLock(locking.Lock):
 
     def is_still_owner(self):
         """True while one of this lock's holders still holds it."""
-        with self._guard:
-            holders = list(self._holders)
         with self._coord._translate():
-            for holder_id in holders:
+            for holder_id in self._held():
                 try:
                     self._client.get_holder(self._api_name, holder_id)
                 except exceptions.HolderNotFound:

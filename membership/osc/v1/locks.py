@@ -1,7 +1,5 @@
 """openstack membership lock acquire|list|show|release|break (1.3)."""
 import logging
-import signal
-import threading
 import time
 
 from cliff import command
@@ -70,20 +68,9 @@ class AcquireLock(common.Positionals, cliff_show.ShowOne):
     def run(self, parsed_args):
         if not parsed_args.keep_alive:
             return super().run(parsed_args)
-        # Catch the signals before acquiring: one that comes at any point
-        # from here on still ends in a release.
-        stop = threading.Event()
-        previous = {sig: signal.signal(sig, lambda *_: stop.set())
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            status = super().run(parsed_args)
-            self.app.stdout.flush()
-            if status == 0:
-                status = self._keep_alive(stop)
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-        return status
+        return common.in_foreground(
+            self, lambda: super(AcquireLock, self).run(parsed_args),
+            self._keep_alive)
 
     def _keep_alive(self, stop):
         client = common.client(self)
