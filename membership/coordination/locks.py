@@ -9,6 +9,7 @@ them. Lock names are encoded like group ids (see
 import threading
 import time
 
+import tooz
 from tooz import locking
 from tooz import utils
 
@@ -41,6 +42,10 @@ class MembershipLock(locking.Lock):
         ``blocking`` is True (wait for ever), False (do not wait) or a
         number of seconds; the service is asked in waits of at most 60 s.
         """
+        if self._coord._session_id is None:
+            # Never a holder of the service's default ttl, bound to nothing.
+            raise tooz.ToozError('Start the coordinator before acquiring '
+                                 'one of its locks')
         blocking, seconds = utils.convert_blocking(blocking, timeout)
         deadline = None
         if blocking and seconds is not None:

@@ -14,6 +14,7 @@ from oslo_utils import importutils
 from tests import apiservers
 
 coordination = importutils.try_import('tooz.coordination')
+tooz = importutils.try_import('tooz')
 needs_tooz = unittest.skipUnless(coordination, 'needs tooz: tox -e tooz')
 
 

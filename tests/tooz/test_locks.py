@@ -31,6 +31,13 @@ class LockTest(base.ServiceTestCase):
         self.assertTrue(self.coordinator().get_lock(name).acquire(
             blocking=False))
 
+    def test_a_stopped_coordinator_acquires_nothing(self):
+        coord, name = self.coordinator(), base.uid()
+        lock = coord.get_lock(name)
+        coord.stop()
+        self.assertRaises(base.tooz.ToozError, lock.acquire)
+        self.assertEqual([], self.holders(name))
+
     def test_other_bytes_names_are_encoded_like_group_ids(self):
         name = b'\xffnot a name/\x00'
         lock = self.coordinator().get_lock(name)
