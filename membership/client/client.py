@@ -10,6 +10,7 @@ import time
 from membership.client import exceptions
 from membership.client import http
 from membership.client import keepalive
+from membership.client import locks
 
 V1_1 = (1, 1)   # events
 V1_2 = (1, 2)   # sessions and leader election
@@ -45,7 +46,7 @@ def _conditions(exclusive=False, if_match=None):
     return headers
 
 
-class Client:
+class Client(locks.LockCalls):
     """A client of the membership API.
 
     With Keystone: ``Client(session=keystoneauth1_session,
@@ -83,6 +84,10 @@ class Client:
         return http.format_version(self.http.api_version)
 
     # -- helpers --------------------------------------------------------
+
+    @staticmethod
+    def _resource(response):
+        return Resource.from_response(response)
 
     def _get(self, *parts, query=None):
         return Resource.from_response(

@@ -22,7 +22,7 @@ SERVICE_TYPE = 'membership'
 HEADER = 'OpenStack-API-Version'
 # The newest microversion this client implements (locks, 1.3, come next).
 CLIENT_MIN = (1, 0)
-CLIENT_MAX = (1, 2)
+CLIENT_MAX = (1, 3)
 IDEMPOTENT = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 RETRY_STATUS = frozenset([502, 503, 504])
 MAX_RETRY_AFTER = 30.0

@@ -38,6 +38,7 @@ from tooz import utils
 
 from membership.client import client as mclient
 from membership.client import exceptions
+from membership.coordination import locks
 from membership.coordination import names
 from membership.coordination import watchers
 
@@ -313,5 +314,5 @@ class MembershipDriver(watchers.EventWatchersMixin,
         return self._submit(self._get_leader, group_id)
 
     def get_lock(self, name):
-        raise tooz.NotImplemented(
-            'Locks arrive with microversion 1.3 of the membership API')
+        """A lock held through this coordinator's session (1.3)."""
+        return locks.MembershipLock(name, self)

@@ -28,6 +28,9 @@ COMMANDS = {
     'membership candidate stand-down', 'membership candidate withdraw',
     'membership leader show',
     'membership event list', 'membership event watch',
+    'membership lock acquire', 'membership lock list',
+    'membership lock show', 'membership lock release',
+    'membership lock break',
 }
 
 
@@ -43,7 +46,8 @@ def run_openstack(args, env, timeout=60):
                           text=True, timeout=timeout, env=clean_env(**env))
 
 
-class CliTest(base.ServerTestCase):
+class CliCase(base.ServerTestCase):
+    """Runs the CLI against the class's API process (no tests)."""
 
     def setUp(self):
         super().setUp()
@@ -62,6 +66,9 @@ class CliTest(base.ServerTestCase):
         """Run ``openstack membership ARGS -f json``: the parsed output."""
         out = self.run_cli('membership', *args, '-f', 'json', **kwargs)
         return json.loads(out.stdout)
+
+
+class CliTest(CliCase):
 
     def test_every_command_is_registered(self):
         listed = self.run_cli('command', 'list', '--group',

@@ -10,7 +10,7 @@ from tests import client as base
 class ClientTest(base.ServerTestCase):
 
     def test_negotiates_the_highest_common_microversion(self):
-        self.assertEqual('1.2', self.client.api_version)
+        self.assertEqual('1.3', self.client.api_version)
         self.assertEqual('1.1', self.make_client(api_version='1.1')
                          .api_version)
 

@@ -7,13 +7,19 @@ class starts its own API process.
 """
 import os
 import unittest
+import uuid
 
 from oslo_utils import importutils
 
 from tests import apiservers
 
 coordination = importutils.try_import('tooz.coordination')
+tooz = importutils.try_import('tooz')
 needs_tooz = unittest.skipUnless(coordination, 'needs tooz: tox -e tooz')
+
+
+def uid():
+    return uuid.uuid4().hex.encode()
 
 
 class ServiceTestCase(unittest.TestCase):
@@ -34,3 +40,11 @@ class ServiceTestCase(unittest.TestCase):
         if cls.servers:
             cls.servers.stop()
         super().tearDownClass()
+
+    def coordinator(self, member_id=None, timeout=5):
+        """A started tooz coordinator, stopped at cleanup."""
+        coord = coordination.get_coordinator(
+            f'{self.tooz_url}?timeout={timeout}', member_id or uid())
+        coord.start()
+        self.addCleanup(lambda: coord.is_started and coord.stop())
+        return coord

@@ -1,25 +1,16 @@
 """What the tooz driver adds over tooz's own suite."""
 import time
-import uuid
 
 from membership.client import Client
 from tests import tooz as base
 from tests.tooz import coordination
 
 
-def uid():
-    return uuid.uuid4().hex.encode()
+uid = base.uid
 
 
 @base.needs_tooz
 class DriverTest(base.ServiceTestCase):
-
-    def coordinator(self, member_id=None, timeout=5):
-        coord = coordination.get_coordinator(
-            f'{self.tooz_url}?timeout={timeout}', member_id or uid())
-        coord.start()
-        self.addCleanup(lambda: coord.is_started and coord.stop())
-        return coord
 
     def test_join_and_leave_between_two_runs_are_both_delivered(self):
         group = uid()
@@ -129,8 +120,3 @@ class DriverTest(base.ServiceTestCase):
         second.run_watchers()
         self.assertEqual(second._member_id, elected[-1].member_id)
         self.assertEqual(second._member_id, second.get_leader(group).get())
-
-    def test_locks_are_not_implemented_yet(self):
-        import tooz
-        self.assertRaises(tooz.NotImplemented,
-                          self.coordinator().get_lock, b'lock')

@@ -1,6 +1,8 @@
 """Helpers shared by the membership commands."""
 import argparse
 import json
+import signal
+import threading
 
 from cliff import columns
 from osc_lib import exceptions
@@ -43,10 +45,12 @@ POSITIONAL_HELP = {
     'member': 'Member id', 'members': 'Member id(s)',
     'candidate': 'Candidate id',
     'session': 'Session id', 'sessions': 'Session id(s)',
+    'lock': 'Lock name', 'locks': 'Lock name(s)', 'holders': 'Holder id(s)',
 }
 METAVARS = {'names': '<name>', 'members': '<member>',
-            'session': '<session-id>', 'sessions': '<session-id>'}
-PLURALS = frozenset(['names', 'members', 'sessions'])
+            'session': '<session-id>', 'sessions': '<session-id>',
+            'locks': '<lock>', 'holders': '<holder-id>'}
+PLURALS = frozenset(['names', 'members', 'sessions', 'locks', 'holders'])
 
 
 class Positionals:
@@ -126,3 +130,24 @@ def each(items, action, what):
         raise exceptions.CommandError(
             f'{len(failed)} of {len(items)} {what} failed:\n'
             + '\n'.join(failed))
+
+
+def in_foreground(command, run, keep_alive):
+    """run(), then keep_alive(stop) until SIGINT or SIGTERM sets stop.
+
+    The signals are caught before run(): one that comes at any point
+    from there on still ends in keep_alive's clean-up. Returns run()'s
+    status, or keep_alive's when run() succeeded and it returns one.
+    """
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        status = run()
+        command.app.stdout.flush()
+        if status == 0:
+            status = keep_alive(stop) or 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return status

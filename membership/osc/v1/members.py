@@ -1,7 +1,5 @@
 """openstack membership member join|list|show|set|leave|heartbeat."""
 import logging
-import signal
-import threading
 
 from cliff import command
 from cliff import lister
@@ -65,19 +63,9 @@ class JoinMember(common.Positionals, cliff_show.ShowOne):
     def run(self, parsed_args):
         if not parsed_args.keep_alive:
             return super().run(parsed_args)
-        # Catch the signals before joining: one that comes at any point
-        # from here on still ends in a leave and exit 0.
-        stop = threading.Event()
-        previous = {sig: signal.signal(sig, lambda *_: stop.set())
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            status = super().run(parsed_args)
-            self.app.stdout.flush()
-            self._keep_alive(parsed_args, stop)
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-        return status
+        return common.in_foreground(
+            self, lambda: super(JoinMember, self).run(parsed_args),
+            lambda stop: self._keep_alive(parsed_args, stop))
 
     def _keep_alive(self, parsed_args, stop):
         client = common.client(self)
