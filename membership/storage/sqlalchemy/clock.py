@@ -11,6 +11,13 @@ from sqlalchemy.sql import expression
 SECOND = 1000000
 
 
+def seconds(column):
+    """A column of seconds in microseconds: as a BIGINT first (an
+    INTEGER ttl times 10**6 overflows PostgreSQL's integer past 2147 s).
+    """
+    return sa.cast(column, sa.BigInteger) * SECOND
+
+
 class now(expression.FunctionElement):
     type = sa.BigInteger()
     inherit_cache = True

@@ -45,7 +45,7 @@ def _heartbeat_statement():
             .values(heartbeat_at=now,
                     expires_at=sa.case(
                         (C.c.ttl.is_(None), None),
-                        else_=now + C.c.ttl * clock.SECOND)))
+                        else_=now + clock.seconds(C.c.ttl))))
 
 
 _HEARTBEAT = _heartbeat_statement()

@@ -55,7 +55,7 @@ _HEARTBEAT = (
                L.c.project_id == sa.bindparam('p_project'),
                L.c.name == sa.bindparam('p_lock')).scalar_subquery(),
            H.c.expires_at > clock.now())
-    .values(expires_at=clock.now() + H.c.ttl * clock.SECOND))
+    .values(expires_at=clock.now() + clock.seconds(H.c.ttl)))
 _HEARTBEAT_SESSION = sessions.heartbeat_statement(
     sa.select(H.c.session_id)
     .join(L, H.c.lock_id == L.c.id)

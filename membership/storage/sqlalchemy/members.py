@@ -68,7 +68,7 @@ def _heartbeat_statement():
             .values(heartbeat_at=now,
                     expires_at=sa.case(
                         (M.c.ttl.is_(None), None),
-                        else_=now + M.c.ttl * clock.SECOND)))
+                        else_=now + clock.seconds(M.c.ttl))))
 
 
 # Built once: the hot path only binds its parameters.

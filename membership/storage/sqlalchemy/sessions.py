@@ -59,7 +59,7 @@ def heartbeat_statement(session_id):
     return (S.update()
             .where(S.c.id == session_id, S.c.expires_at > now)
             .values(heartbeat_at=now,
-                    expires_at=now + S.c.ttl * clock.SECOND))
+                    expires_at=now + clock.seconds(S.c.ttl)))
 
 
 _BY_ID = sa.bindparam('p_session')
@@ -184,4 +184,4 @@ _HEARTBEAT_BY_ID = (
     .where(S.c.id == _BY_ID, S.c.project_id == _PROJECT,
            S.c.expires_at > clock.now())
     .values(heartbeat_at=clock.now(),
-            expires_at=clock.now() + S.c.ttl * clock.SECOND))
+            expires_at=clock.now() + clock.seconds(S.c.ttl)))
