@@ -72,7 +72,7 @@ class KeystoneClientsTest(unittest.TestCase):
 
     def test_python_client_finds_the_catalog_endpoint(self):
         a = self.client('project-a-member')
-        self.assertEqual('1.2', a.api_version)
+        self.assertEqual('1.3', a.api_version)
         name = 'ks-' + uuid.uuid4().hex[:8]
         a.create_group(name)
         self.assertIn(name, [g['name'] for g in a.list_groups()])
