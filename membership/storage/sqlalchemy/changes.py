@@ -60,10 +60,14 @@ def _due_by_own_expiry(table, group_id, now, *columns):
 
 def _expired_sessions(table, group_id, now):
     """Expired sessions with rows of ``table`` in the group."""
-    return sa.select(S.c.id, S.c.expires_at).where(
-        S.c.expires_at <= now,
-        sa.exists().where(table.c.session_id == S.c.id,
-                          table.c.group_id == group_id))
+    # Correlated to the session and, inside expiry_due, to the outer
+    # query's group: SQLAlchemy correlates only to the enclosing SELECT
+    # by itself, and would add ``groups`` to this FROM (any group's).
+    in_group = sa.exists().where(
+        table.c.session_id == S.c.id,
+        table.c.group_id == group_id).correlate_except(table)
+    return sa.select(S.c.id, S.c.expires_at).where(S.c.expires_at <= now,
+                                                   in_group)
 
 
 def expiry_due(now):

@@ -11,6 +11,12 @@ from membership.storage.sqlalchemy import tables
 G = tables.groups
 E = tables.events
 
+# Built once: the poller runs it every [api] watch_poll_interval while
+# anyone waits, and a statement built per call costs ~20x its SQL.
+WATCH_STATES = sa.select(
+    G.c.id, G.c.revision, changes.expiry_due(clock.now()).label('due')
+).where(G.c.id.in_(sa.bindparam('ids', expanding=True)))
+
 
 class Events:
 
@@ -42,10 +48,8 @@ class Events:
     @engine.translated()
     def watch_states(self, group_ids):
         with self.db.tx.read() as conn:
-            rows = conn.execute(
-                sa.select(G.c.id, G.c.revision,
-                          changes.expiry_due(clock.now()).label('due'))
-                .where(G.c.id.in_(list(group_ids)))).all()
+            rows = conn.execute(WATCH_STATES,
+                                {'ids': list(group_ids)}).all()
         return {row.id: records.WatchState(revision=row.revision,
                                            expiry_due=bool(row.due))
                 for row in rows}

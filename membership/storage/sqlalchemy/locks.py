@@ -25,6 +25,11 @@ W = tables.lock_waiters
 S = tables.sessions
 _HOLDER_COLUMNS = (H, lockqueue.HOLDER_EXPIRY.label('expiry'))
 SORT = {'name': L.c.name}
+# Built once: the watch poller runs it every [api] watch_poll_interval
+# while anyone waits for a lock.
+_WATCH_STATES = sa.select(
+    L.c.id, L.c.generation, lockqueue.due(clock.now()).label('due')
+).where(L.c.id.in_(sa.bindparam('ids', expanding=True)))
 HOLDER_SORT = {'fence': H.c.fence}
 
 
@@ -360,12 +365,9 @@ class Locks:
 
     @engine.translated()
     def lock_watch_states(self, lock_ids):
-        now = clock.now()
         with self.db.tx.read() as conn:
-            rows = conn.execute(
-                sa.select(L.c.id, L.c.generation,
-                          lockqueue.due(now).label('due'))
-                .where(L.c.id.in_(list(lock_ids)))).all()
+            rows = conn.execute(_WATCH_STATES,
+                                {'ids': list(lock_ids)}).all()
         return {row.id: records.WatchState(revision=row.generation,
                                            expiry_due=bool(row.due))
                 for row in rows}
