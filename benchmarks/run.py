@@ -181,7 +181,8 @@ def measure_keystone(figures):
         policy = os.path.join(tmp, 'policy.yaml')
         open(policy, 'w').close()
         servers = apiservers.ApiServers(
-            1, port=int(keystone.API_PORT), auth_strategy='keystone',
+            1, workers=2, port=int(keystone.API_PORT),
+            auth_strategy='keystone',
             sections=keystone.authtoken_sections(url, policy)).start()
         session = ks_session.Session(auth=keystone.auth(
             url, 'project-a-member', 'project-a'))

@@ -90,7 +90,8 @@ def quiet(procs, threshold=0.05, interval=0.5, limit=120):
 
 
 def main():
-    servers = apiservers.ApiServers(1).start()
+    # membership-api's defaults: 2 worker processes.
+    servers = apiservers.ApiServers(1, workers=2).start()
     try:
         url = servers.urls[0]
         projects = []
