@@ -19,8 +19,8 @@ percent-encoded) is refused before routing: a server that resolves them
 resource's path, so the raw target the server received is checked, not
 the path it passes on.
 
-Everything else (generic controllers, Accept negotiation, HTTP errors)
-is pecan's own.
+Everything else (generic controllers, HTTP errors) is pecan's own;
+Accept is the handlers' (``authorize.check_accept``).
 """
 import urllib.parse
 
@@ -28,6 +28,7 @@ import pecan
 from webob import exc
 from webob import multidict
 
+from membership.api import bodies
 from membership.api import call
 from membership.api import errors
 
@@ -67,6 +68,10 @@ class App(pecan.Pecan):
         self.services = services
 
     def route(self, req, node, path):
+        # Every handler answers JSON and checks Accept itself (an API-WG
+        # 406): pecan need not negotiate, which logs an ERROR line for a
+        # client's Accept header.
+        req.pecan['content_type'] = bodies.JSON
         if has_dot_segment(req.environ):
             req.environ[errors.FORMATTED] = True
             raise exc.HTTPBadRequest(

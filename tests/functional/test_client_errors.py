@@ -115,6 +115,17 @@ class ClientErrorTest(testtools.TestCase):
         self.assertRefused(self.call('PUT', '/v1/groups/bom', body=body),
                            'membership.invalid_json')
 
+    def test_an_accept_header_without_json(self):
+        # Found by the fuzzer: pecan logged an ERROR line for each.
+        self.assertRefused(self.call('GET', '/v1/groups',
+                                     HTTP_ACCEPT='text/html'),
+                           'membership.not_acceptable', status=406)
+        for accept in ('application/json;q=0', 'image/*'):
+            response = self.call('PUT', '/v1/groups/g', HTTP_ACCEPT=accept)
+            self.assertEqual(406, response.status_int, accept)
+        self.assertNotIn('ERROR', self.log.output)
+        self.assertNoGroup('g')
+
     def test_a_client_that_disconnects_mid_body(self):
         body = b'{"description": "cut'
         response = self.call('PUT', '/v1/groups/cut', body=body,
