@@ -126,6 +126,20 @@ class ClientErrorTest(testtools.TestCase):
         self.assertNotIn('ERROR', self.log.output)
         self.assertNoGroup('g')
 
+    def test_head_errors_of_every_filter_have_no_body(self):
+        # Found by the fuzzer: the microversion and target filters ran
+        # before the head filter, so HEAD got their error bodies.
+        for environ in ({'HTTP_OPENSTACK_API_VERSION': 'membership 1.2.3'},
+                        {'HTTP_OPENSTACK_API_VERSION': 'membership 9.0'},
+                        {'PATH_INFO': '/v1/groups/a/b',
+                         'REQUEST_URI': '/v1/groups/a%2Fb'},
+                        {'QUERY_STRING': 'marker=%ff'}):
+            response = self.call('HEAD', environ.pop('PATH_INFO',
+                                                     '/v1/groups'), **environ)
+            self.assertIn(response.status_int, (400, 406), environ)
+            self.assertEqual(b'', response.body, environ)
+            self.assertEqual('application/json', response.content_type)
+
     def test_a_client_that_disconnects_mid_body(self):
         body = b'{"description": "cut'
         response = self.call('PUT', '/v1/groups/cut', body=body,
