@@ -67,20 +67,21 @@ class App(pecan.Pecan):
                          force_canonical=False)
         self.services = services
 
+    def __call__(self, environ, start_response):
+        # Answered before pecan: it rewrites the body of any HTTP error
+        # raised inside it for a client that accepts JSON.
+        if has_dot_segment(environ):
+            return errors.respond(
+                environ, start_response, 400, errors.INVALID_REQUEST,
+                'The path has a "." or ".." segment: send the resource\'s '
+                'own path.')
+        return super().__call__(environ, start_response)
+
     def route(self, req, node, path):
         # Every handler answers JSON and checks Accept itself (an API-WG
         # 406): pecan need not negotiate, which logs an ERROR line for a
         # client's Accept header.
         req.pecan['content_type'] = bodies.JSON
-        if has_dot_segment(req.environ):
-            req.environ[errors.FORMATTED] = True
-            raise exc.HTTPBadRequest(
-                content_type='application/json', charset=None,
-                body=errors.body(
-                    400, errors.INVALID_REQUEST,
-                    'The path has a "." or ".." segment: send the '
-                    'resource\'s own path.',
-                    req.environ.get('openstack.request_id')).encode())
         segments = path.split('/')[1:]
         if segments and segments[-1] == '':
             segments.pop()  # a trailing slash names the same resource

@@ -126,6 +126,17 @@ class ClientErrorTest(testtools.TestCase):
         self.assertNotIn('ERROR', self.log.output)
         self.assertNoGroup('g')
 
+    def test_a_dot_segment_for_a_client_that_accepts_json(self):
+        # Found by the fuzzer: pecan rewrote the API-WG body of this 400
+        # into its own {"code", "title", "description"} for such a client.
+        for accept in ('application/json', 'application/*'):
+            response = self.call('PUT', '/v1/groups/g/members/../m',
+                                 HTTP_ACCEPT=accept,
+                                 REQUEST_URI='/v1/groups/g/members/%2e%2e/m')
+            self.assertEqual(400, response.status_int, accept)
+            self.assertEqual('membership.invalid_request', json.loads(
+                response.body)['errors'][0]['code'], accept)
+
     def test_head_errors_of_every_filter_have_no_body(self):
         # Found by the fuzzer: the microversion and target filters ran
         # before the head filter, so HEAD got their error bodies.
