@@ -12,6 +12,12 @@ through the in-process paste pipeline (noauth, SQLite in a temp dir, or
 - a 4xx changed nothing: every row of every table is the same after it;
 - the service logged no traceback and no ERROR or CRITICAL line.
 
+Requests run one after another on one database, so each sees what the
+successful ones before it made; hypothesis therefore only generates (a
+shrunk example would replay over another state), and the message of a
+failure names the very request that failed. Nothing expires during a
+run (long ttls), so no read settles an expiry.
+
 The seed is fixed (``MEMBERSHIP_FUZZ_SEED`` picks another); it is in
 every failure message. The request count and the (status, code) pairs
 seen are printed and attached as the ``fuzz-summary`` detail.
