@@ -19,8 +19,8 @@ percent-encoded) is refused before routing: a server that resolves them
 resource's path, so the raw target the server received is checked, not
 the path it passes on.
 
-Everything else (generic controllers, Accept negotiation, HTTP errors)
-is pecan's own.
+Everything else (generic controllers, HTTP errors) is pecan's own;
+Accept is the handlers' (``authorize.check_accept``).
 """
 import urllib.parse
 
@@ -28,6 +28,7 @@ import pecan
 from webob import exc
 from webob import multidict
 
+from membership.api import bodies
 from membership.api import call
 from membership.api import errors
 
@@ -66,16 +67,21 @@ class App(pecan.Pecan):
                          force_canonical=False)
         self.services = services
 
+    def __call__(self, environ, start_response):
+        # Answered before pecan: it rewrites the body of any HTTP error
+        # raised inside it for a client that accepts JSON.
+        if has_dot_segment(environ):
+            return errors.respond(
+                environ, start_response, 400, errors.INVALID_REQUEST,
+                'The path has a "." or ".." segment: send the resource\'s '
+                'own path.')
+        return super().__call__(environ, start_response)
+
     def route(self, req, node, path):
-        if has_dot_segment(req.environ):
-            req.environ[errors.FORMATTED] = True
-            raise exc.HTTPBadRequest(
-                content_type='application/json', charset=None,
-                body=errors.body(
-                    400, errors.INVALID_REQUEST,
-                    'The path has a "." or ".." segment: send the '
-                    'resource\'s own path.',
-                    req.environ.get('openstack.request_id')).encode())
+        # Every handler answers JSON and checks Accept itself (an API-WG
+        # 406): pecan need not negotiate, which logs an ERROR line for a
+        # client's Accept header.
+        req.pecan['content_type'] = bodies.JSON
         segments = path.split('/')[1:]
         if segments and segments[-1] == '':
             segments.pop()  # a trailing slash names the same resource

@@ -115,6 +115,42 @@ class ClientErrorTest(testtools.TestCase):
         self.assertRefused(self.call('PUT', '/v1/groups/bom', body=body),
                            'membership.invalid_json')
 
+    def test_an_accept_header_without_json(self):
+        # Found by the fuzzer: pecan logged an ERROR line for each.
+        self.assertRefused(self.call('GET', '/v1/groups',
+                                     HTTP_ACCEPT='text/html'),
+                           'membership.not_acceptable', status=406)
+        for accept in ('application/json;q=0', 'image/*'):
+            response = self.call('PUT', '/v1/groups/g', HTTP_ACCEPT=accept)
+            self.assertEqual(406, response.status_int, accept)
+        self.assertNotIn('ERROR', self.log.output)
+        self.assertNoGroup('g')
+
+    def test_a_dot_segment_for_a_client_that_accepts_json(self):
+        # Found by the fuzzer: pecan rewrote the API-WG body of this 400
+        # into its own {"code", "title", "description"} for such a client.
+        for accept in ('application/json', 'application/*'):
+            response = self.call('PUT', '/v1/groups/g/members/../m',
+                                 HTTP_ACCEPT=accept,
+                                 REQUEST_URI='/v1/groups/g/members/%2e%2e/m')
+            self.assertEqual(400, response.status_int, accept)
+            self.assertEqual('membership.invalid_request', json.loads(
+                response.body)['errors'][0]['code'], accept)
+
+    def test_head_errors_of_every_filter_have_no_body(self):
+        # Found by the fuzzer: the microversion and target filters ran
+        # before the head filter, so HEAD got their error bodies.
+        for environ in ({'HTTP_OPENSTACK_API_VERSION': 'membership 1.2.3'},
+                        {'HTTP_OPENSTACK_API_VERSION': 'membership 9.0'},
+                        {'PATH_INFO': '/v1/groups/a/b',
+                         'REQUEST_URI': '/v1/groups/a%2Fb'},
+                        {'QUERY_STRING': 'marker=%ff'}):
+            response = self.call('HEAD', environ.pop('PATH_INFO',
+                                                     '/v1/groups'), **environ)
+            self.assertIn(response.status_int, (400, 406), environ)
+            self.assertEqual(b'', response.body, environ)
+            self.assertEqual('application/json', response.content_type)
+
     def test_a_client_that_disconnects_mid_body(self):
         body = b'{"description": "cut'
         response = self.call('PUT', '/v1/groups/cut', body=body,

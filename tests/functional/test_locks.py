@@ -10,6 +10,7 @@ import threading
 import time
 
 import fixtures
+import sqlalchemy as sa
 import testtools
 import webob
 
@@ -17,6 +18,7 @@ from membership.api import app
 from membership import storage
 from membership.storage import exceptions
 from membership.storage.sqlalchemy import migration
+from membership.storage.sqlalchemy import tables
 from membership import watch
 from tests import dbserver
 from tests.functional import fixtures as api_fixtures
@@ -217,6 +219,19 @@ class LocksTest(testtools.TestCase):
         restarted.break_lock(PROJECT, LOCK)
         self.assertEqual(holder.fence + 2, restarted.acquire_lock(
             PROJECT, LOCK, True, 60).holder.fence)
+
+    def test_an_unknown_session_leaves_no_lock_row_behind(self):
+        # Found by the fuzzer: POST /v1/locks/l2/holders {"session":
+        # "00000000-0000-0000-0000-000000000000", "wait": 0.01} answered
+        # 400 but created the never-deleted row of lock l2.
+        unknown = '00000000-0000-0000-0000-000000000000'
+        for wait in (0, 0.01):
+            self.assertRaises(exceptions.SessionNotFound,
+                              self.storage.acquire_lock, PROJECT, 'fresh',
+                              False, None, unknown, wait)
+        with self.storage.db.engine.connect() as conn:
+            self.assertEqual([], conn.execute(
+                sa.select(tables.locks)).all())
 
     def test_over_http_a_waiter_whose_session_ends_gets_400(self):
         services = app.Services(self.conf, self.storage)

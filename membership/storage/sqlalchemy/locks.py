@@ -116,9 +116,18 @@ class Locks:
             return self._acquire(project_id, name, shared, ttl, session_id,
                                  wait)
         except _NoRow:
+            # A lock's row is never deleted: a request refused for its
+            # session must not leave one behind.
+            if session_id is not None:
+                self._check_session(project_id, session_id)
             self._create(project_id, name)
             return self._acquire(project_id, name, shared, ttl, session_id,
                                  wait)
+
+    def _check_session(self, project_id, session_id):
+        with self.db.tx.read() as conn:
+            sessions.live_expiry(conn, project_id, session_id,
+                                 conn.execute(sa.select(clock.now())).scalar())
 
     def _fail_fast(self, project_id, name, shared, session_id):
         """Refuse a request that does not wait by a read alone when the
