@@ -10,23 +10,20 @@ one exclusive lock in turn with short waits. Each records, for every
 answer to the moment it sent its release. While the database is down
 every lock request answers 503 with Retry-After (or, before the outage
 is noticed, a correct answer), never 500, and the servers log no ERROR
-line (an outage is one WARNING line per failed request). Afterwards no two of those
-windows overlap, fences grow with them, and every holder the lock ever
-showed is one a client was told it holds, with the same fence -- or one
-of an acquisition that answered 503 (its outcome unknown to the
-client), which that client finds and releases once the database is back.
+line (an outage is one WARNING line per failed request). Afterwards no
+two of those windows overlap, fences grow with them, and every holder
+the lock ever showed is one a client was told it holds, with the same
+fence -- or one of an acquisition that answered 503 (its outcome
+unknown to the client), which that client finds and releases once the
+database is back.
 """
-import os
-import subprocess
 import threading
 import time
-import unittest
 import uuid
 
 import requests
 
-from tests import apiservers
-from tests import dbserver
+from tests.faults import outages
 
 PROCESSES = 3
 CLIENTS = 5
@@ -58,20 +55,13 @@ class Record:
                                      response.headers.get('Retry-After')))
 
 
-class LockOutageTest(unittest.TestCase):
+class LockOutageTest(outages.OutageTestCase):
+
+    processes = PROCESSES
+    storage_timeout = STORAGE_TIMEOUT
 
     def setUp(self):
-        control = os.environ.get('MEMBERSHIP_TEST_DB_CONTROL')
-        if not control:
-            self.skipTest('needs a database server the test may stop: '
-                          'tox -e functional-postgresql or functional-mysql')
-        self.script, self.dir, self.port = control.split()
-        self.database = dbserver.fresh_database()
-        self.addCleanup(self.database.drop)
-        self.servers = apiservers.ApiServers(
-            PROCESSES, connection=self.database.url,
-            sections=f'[storage]\ntimeout = {STORAGE_TIMEOUT}').start()
-        self.addCleanup(self.servers.stop)
+        super().setUp()
         self.headers = {'X-Project-Id': uuid.uuid4().hex,
                         'OpenStack-API-Version': 'membership 1.3'}
         self.path = '/v1/locks/outage'
@@ -88,12 +78,6 @@ class LockOutageTest(unittest.TestCase):
 
     def url(self, n):
         return self.servers.urls[n % PROCESSES]
-
-    def database_server(self, action):
-        args = [self.script, action, self.dir]
-        if action == 'start':
-            args.append(self.port)
-        subprocess.run(args, check=True, capture_output=True)
 
     def call(self, http, n, method, path, **kwargs):
         try:
@@ -244,13 +228,6 @@ class LockOutageTest(unittest.TestCase):
               f'{len(record.ghosts)} found unknown and released, '
               f'{sum(a[1] == 503 for a in record.answers)} of '
               f'{len(record.answers)} answers 503')
-
-    def errors_logged(self):
-        lines = []
-        for server in self.servers.servers:
-            with open(server.log, errors='replace') as f:
-                lines += [line for line in f if ' ERROR ' in line]
-        return ''.join(lines[-60:])
 
     def test_a_holder_keeps_the_lock_through_the_outage(self):
         first = self.outage(first_holder_keeps_it=True)
