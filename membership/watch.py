@@ -32,6 +32,7 @@ import threading
 import time
 
 from membership.server import draining
+from membership.storage import exceptions as storage_errors
 
 LOG = logging.getLogger(__name__)
 
@@ -279,6 +280,7 @@ class Watcher:
             self._poller.start()
 
     def _poll_forever(self):
+        failures = 0
         while True:
             if not self._groups:
                 self._work.wait()
@@ -286,10 +288,15 @@ class Watcher:
                 continue
             try:
                 self._poll_once()
+                failures = 0
+            except storage_errors.StorageUnavailable:
+                # The driver logged why, in one line; waiters time out as
+                # usual. Back off to a poll a second while it lasts.
+                failures += 1
             except Exception:
-                # The database may be down; waiters time out as usual.
-                LOG.warning('Watch poll failed', exc_info=True)
-            time.sleep(self.poll_interval)
+                LOG.exception('Watch poll failed')
+                failures += 1
+            time.sleep(min(1.0, self.poll_interval * 2 ** min(failures, 6)))
 
     def _poll_once(self):
         with self._lock:

@@ -31,8 +31,12 @@ def free_port():
 class ApiServer:
 
     def __init__(self, workdir, connection, workers=1, threads=16,
-                 extra='', port=None, auth_strategy='noauth', sections=''):
-        """``extra`` goes into [api]; ``sections`` are whole sections."""
+                 extra='', port=None, auth_strategy='noauth', sections='',
+                 args=None):
+        """``extra`` goes into [api]; ``sections`` are whole sections;
+        ``args``: the command line, instead of ``--config-file`` this
+        server's file (``self.config``).
+        """
         self.port = port or free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.config = os.path.join(workdir, f'api-{self.port}.conf')
@@ -43,13 +47,14 @@ class ApiServer:
                     f'[database]\nconnection = {connection}\n'
                     f'[api]\nport = {self.port}\nworkers = {workers}\n'
                     f'threads = {threads}\n{extra}\n{sections}\n')
+        self.args = args or ['--config-file', self.config]
         self.process = None
 
     def start(self):
         with open(self.log, 'ab') as log:
             self.process = subprocess.Popen(
-                [os.path.join(BIN, 'membership-api'), '--config-file',
-                 self.config], stdout=log, stderr=subprocess.STDOUT,
+                [os.path.join(BIN, 'membership-api')] + self.args,
+                stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

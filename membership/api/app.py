@@ -71,9 +71,13 @@ def load_app(conf, services=None):
     configuration or the database cannot serve.
     """
     with startup.configuration_errors():
+        startup.check_options(conf)
         strategy = conf.auth_strategy
         if services is not None:
             return _pipeline(conf, strategy, services)
+        startup.check_state_path(conf)
+        if LOG.isEnabledFor(logging.DEBUG):
+            conf.log_opt_values(LOG, logging.DEBUG)
         services = Services(conf)
     try:
         return _pipeline(conf, strategy, services)

@@ -4,6 +4,7 @@ from oslo_context import context as context_
 from membership.api import bodies
 from membership.api import errors
 from membership.api.middleware import authtoken
+from membership import logcontext
 
 
 def context(call, rule):
@@ -21,6 +22,8 @@ def context(call, rule):
             'X-Auth-Token.')
     _check_identity(environ)
     ctx = context_.RequestContext.from_environ(environ)
+    # The request's log lines now carry its project and user too.
+    logcontext.set_current(ctx)
     if not ctx.project_id:
         raise errors.APIError(403, errors.FORBIDDEN,
                               'A project-scoped token is required.')

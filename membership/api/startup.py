@@ -7,6 +7,7 @@ fix; the entry points print or log that line, never a traceback.
 import contextlib
 import logging
 import os
+import tempfile
 
 from oslo_config import cfg
 
@@ -33,6 +34,46 @@ def configuration_errors():
         yield
     except (cfg.Error, storage.InvalidConnection) as e:
         raise StartupError(one_line(e)) from None
+
+
+def check_options(conf):
+    """Every option's value converts: oslo.config converts each one when
+    it is first read, which would otherwise fail mid-request.
+    """
+    for name in list(conf):
+        value = _value(conf, 'DEFAULT', name)
+        if isinstance(value, cfg.ConfigOpts.GroupAttr):
+            for option in list(value):
+                _value(value, name, option)
+
+
+def _value(namespace, group, name):
+    try:
+        return namespace[name]
+    except cfg.ConfigFileValueError as e:
+        # The ValueError of the option's type says what is wrong.
+        reason = one_line(e.__context__ or e).rstrip('.')
+        raise StartupError(f'[{group}] {name} is not valid: {reason}.') \
+            from None
+
+
+def check_state_path(conf):
+    """With no [database] connection the SQLite database lives in
+    state_path: a directory this process must be able to write.
+    """
+    if conf.database.connection:
+        return
+    path = conf.state_path
+    if not os.path.isdir(path):
+        raise StartupError(f'[DEFAULT] state_path {path} is not a '
+                           f'directory (the SQLite database lives there '
+                           f'when [database] connection is not set).')
+    try:
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as e:
+        raise StartupError(f'[DEFAULT] state_path {path} is not writable '
+                           f'by this process: {e.strerror}.') from None
 
 
 @contextlib.contextmanager

@@ -12,14 +12,29 @@ settings: doc/source/admin/server.rst.
 
 SIGTERM stops gracefully (``[server] graceful_timeout``); SIGINT and
 SIGQUIT stop at once.
+
+What keeps the service from starting (a bad option value, an address it
+cannot listen on, a state_path it cannot write, and, found by the
+workers as they build the application, a database URL, policy file,
+schema or Keystone section that cannot serve) ends the process with a
+non-zero status and one line on stderr, ``membership-api: error: ...``.
+gunicorn's own lines go with the service's logs (``--log-file``, stdout
+or syslog, as oslo.log is configured), never to stderr.
 """
+import logging
+import os
 import resource
+import socket
 import sys
 
 from gunicorn.app import base
+from gunicorn import glogging
 from oslo_config import cfg
 
+from membership.api import startup
 from membership import conf as membership_conf
+
+LOG = logging.getLogger(__name__)
 
 WORKER = 'membership.server.worker.Worker'
 # gunicorn's arbiter halts when a worker exits with this status.
@@ -54,7 +69,8 @@ def settings(conf):
         'secure_scheme_headers': {},
         # The API logs each request itself, with its request id.
         'accesslog': None,
-        'errorlog': '-',
+        'errorlog': None,
+        'logger_class': Logger,
         'loglevel': 'debug' if conf.debug else 'info',
         'proc_name': 'membership-api',
         'control_socket_disable': True,
@@ -65,35 +81,95 @@ def _host(host):
     return f'[{host}]' if ':' in host else host
 
 
+class Logger(glogging.Logger):
+    """gunicorn's lines go to the handlers oslo.log set up, in its format."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.propagate = True
+
+
+def check_listen(host, port):
+    """Bind ``host``:``port`` once, as gunicorn will, and let it go: gunicorn
+    would retry a failed bind for five seconds and log each attempt.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as e:
+        raise startup.StartupError(
+            f'[api] host {host} does not resolve: '
+            f'{e.strerror}.') from None
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as e:
+            raise startup.StartupError(
+                f'Cannot listen on {host} port {port} ([api] host and '
+                f'port): {e.strerror}.') from None
+
+
+class BootErrors:
+    """A pipe from the workers to the master: a worker that cannot build
+    the application writes why, the master prints the first reason once
+    (each worker fails alike).
+    """
+
+    def __init__(self):
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._read, False)
+
+    def report(self, reason):
+        # One write under PIPE_BUF bytes: never interleaved with another.
+        os.write(self._write, (reason[:500] + '\n').encode())
+
+    def first(self):
+        try:
+            reasons = os.read(self._read, 65536).decode(errors='replace')
+        except BlockingIOError:
+            return None
+        return reasons.split('\n', 1)[0] or None
+
+
 class Server(base.BaseApplication):
 
     def __init__(self, conf, args):
         self.conf = conf
         self.args = list(args)
+        self.boot_errors = BootErrors()
         super().__init__()
 
     def load_config(self):
         for name, value in settings(self.conf).items():
             self.cfg.set(name, value)
+        self.cfg.set('on_exit', self.on_exit)
+
+    def on_exit(self, arbiter):
+        reason = self.boot_errors.first()
+        if reason:
+            print(f'membership-api: error: {reason}', file=sys.stderr,
+                  flush=True)
 
     def load(self):
         # In each worker, after gevent patched the standard library: only
         # now import the application (SQLAlchemy, pecan, threads).
         from membership.api import app
-        from membership.api import startup
         from membership.server import worker
 
         conf = membership_conf.prepare(cfg.ConfigOpts(), self.args)
         try:
             application = app.load_app(conf)
         except startup.StartupError as e:
-            # One line for the operator; gunicorn's master stops on this
-            # exit status (a worker that cannot boot) instead of
-            # respawning it.
-            print(f'membership-api: error: {e}', file=sys.stderr,
-                  flush=True)
-            sys.exit(WORKER_BOOT_ERROR)
-        return worker.ReadTimeout(application, conf.server.read_timeout)
+            reason = str(e)
+        else:
+            return worker.ReadTimeout(application, conf.server.read_timeout)
+        # Outside the except block: oslo.log would append the exception.
+        LOG.error('membership-api cannot start: %s', reason)
+        self.boot_errors.report(reason)
+        # gunicorn's master stops on this exit status (a worker that
+        # cannot boot) instead of respawning it.
+        sys.exit(WORKER_BOOT_ERROR)
 
 
 def raise_open_files(wanted):
@@ -104,9 +180,28 @@ def raise_open_files(wanted):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
+def checked_conf(args):
+    """The configuration of ``args``, once what the master can check
+    without the application holds; else StartupError.
+    """
+    try:
+        with startup.configuration_errors():
+            conf = membership_conf.prepare(cfg.ConfigOpts(), args)
+            startup.check_options(conf)
+    except OSError as e:  # oslo.log cannot open the log file
+        raise startup.StartupError(
+            f'Cannot open {e.filename}: {e.strerror}.') from None
+    startup.check_state_path(conf)
+    check_listen(conf.api.host, conf.api.port)
+    return conf
+
+
 def main(argv=None):
     args = sys.argv[1:] if argv is None else argv
-    conf = membership_conf.prepare(cfg.ConfigOpts(), args)
+    try:
+        conf = checked_conf(args)
+    except startup.StartupError as e:
+        sys.exit(f'membership-api: error: {e}')
     # Each connection is a file descriptor; the database and logs need a
     # few more.
     files = raise_open_files(conf.server.max_connections + 256)

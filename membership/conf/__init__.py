@@ -12,6 +12,7 @@ from membership.conf import default
 from membership.conf import quota
 from membership.conf import server
 from membership.conf import storage
+from membership import logcontext
 
 
 def register_opts(conf):
@@ -30,4 +31,5 @@ def prepare(conf, args=None, default_config_files=None):
     conf(args if args is not None else [], project='membership',
          default_config_files=default_config_files)
     log.setup(conf, 'membership')
+    logcontext.install()
     return conf

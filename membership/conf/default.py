@@ -10,7 +10,8 @@ OPTS = [
     cfg.StrOpt('state_path', default='/var/lib/membership',
                help='Directory for state files. The embedded SQLite '
                     'database lives here when [database] connection is '
-                    'not set.'),
+                    'not set; then it must be a directory the service '
+                    'can write, or it refuses to start.'),
     cfg.StrOpt('api_paste_config', default='api-paste.ini',
                help='The paste-deploy file that defines the WSGI pipeline. '
                     'A relative path is looked up next to the config files '

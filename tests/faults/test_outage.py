@@ -5,17 +5,13 @@ Needs a database server that the test may stop: run by
 tools/with-db.sh), serially, after the other tests.
 """
 import concurrent.futures
-import os
-import subprocess
 import threading
 import time
-import unittest
 import uuid
 
 import requests
 
-from tests import apiservers
-from tests import dbserver
+from tests.faults import outages
 
 PROCESSES = 4
 CLIENTS = 8
@@ -24,38 +20,17 @@ STORAGE_TIMEOUT = 3
 BOUND = STORAGE_TIMEOUT + 2
 
 
-class OutageTest(unittest.TestCase):
+class OutageTest(outages.OutageTestCase):
+
+    processes = PROCESSES
+    storage_timeout = STORAGE_TIMEOUT
 
     def setUp(self):
-        control = os.environ.get('MEMBERSHIP_TEST_DB_CONTROL')
-        if not control:
-            self.skipTest('needs a database server the test may stop: '
-                          'tox -e functional-postgresql or functional-mysql')
-        self.script, self.dir, self.port = control.split()
-        self.database = dbserver.fresh_database()
-        self.addCleanup(self.database.drop)
-        self.servers = apiservers.ApiServers(
-            PROCESSES, connection=self.database.url,
-            sections=f'[storage]\ntimeout = {STORAGE_TIMEOUT}').start()
-        self.addCleanup(self.servers.stop)
+        super().setUp()
         self.project = uuid.uuid4().hex
         requests.put(self.servers.urls[0] + '/v1/groups/outage',
                      headers={'X-Project-Id': self.project}
                      ).raise_for_status()
-
-    def errors_logged(self):
-        """The ERROR lines of the API servers' logs (why a 500 was one)."""
-        lines = []
-        for server in self.servers.servers:
-            with open(server.log, errors='replace') as f:
-                lines += [line for line in f if ' ERROR ' in line]
-        return ''.join(lines[-60:])
-
-    def server(self, action):
-        args = [self.script, action, self.dir]
-        if action == 'start':
-            args.append(self.port)
-        subprocess.run(args, check=True, capture_output=True)
 
     def test_outage_answers_503_in_time_and_loses_no_acknowledged_write(self):
         stop = threading.Event()
@@ -85,10 +60,10 @@ class OutageTest(unittest.TestCase):
             futures = [pool.submit(client, n) for n in range(CLIENTS)]
             time.sleep(2)
             stopped = time.monotonic()
-            self.server('stop')
+            self.database_server('stop')
             time.sleep(4)
             started = time.monotonic()
-            self.server('start')
+            self.database_server('start')
             time.sleep(4)
             stop.set()
             for future in futures:

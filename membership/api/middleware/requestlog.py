@@ -11,6 +11,7 @@ import time
 from oslo_context import context
 
 from membership.api import microversion
+from membership import logcontext
 from membership import logsafe
 
 LOG = logging.getLogger('membership.api.requests')
@@ -23,9 +24,10 @@ class RequestLog:
 
     def __call__(self, environ, start_response):
         started = time.monotonic()
-        # Tag this thread's log lines with this request from here on (and
-        # forget any earlier request's project).
-        context.RequestContext(request_id=environ.get('openstack.request_id'))
+        # Tag this greenlet's (or thread's) log lines with this request
+        # until it is answered.
+        token = logcontext.set_current(context.RequestContext(
+            request_id=environ.get('openstack.request_id')))
         status = ['-']
 
         def _start_response(code, headers, exc_info=None):
@@ -36,6 +38,7 @@ class RequestLog:
             return self.application(environ, _start_response)
         finally:
             self._log(environ, status[0], time.monotonic() - started)
+            logcontext.reset(token)
 
     @staticmethod
     def _log(environ, status, elapsed):

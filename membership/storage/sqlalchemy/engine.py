@@ -82,12 +82,17 @@ def _create_engine(conf, max_connections):
         max_retries=0,
         logging_name='membership')
     if url.get_backend_name() == 'mysql':
-        engine = engine.execution_options(isolation_level='READ COMMITTED')
-
+        # Once per new connection, where SQLAlchemy turns a lost server
+        # into its OperationalError (so StorageUnavailable: 503). As an
+        # engine-wide execution option the isolation level was set on
+        # every checkout, where a server lost then raised the driver's
+        # own error (a 500).
         @event.listens_for(engine, 'connect')
-        def _utc(dbapi_con, record):
+        def _session(dbapi_con, record):
             with dbapi_con.cursor() as cur:
                 cur.execute("SET time_zone = '+00:00'")
+                cur.execute('SET SESSION TRANSACTION ISOLATION LEVEL '
+                            'READ COMMITTED')
     return engine
 
 
