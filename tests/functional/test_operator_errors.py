@@ -88,7 +88,7 @@ class OperatorErrorsTest(testtools.TestCase):
         everything = result.stdout + result.stderr
         self.assertNotEqual(0, result.returncode, everything)
         lines = result.stderr.splitlines()
-        self.assertEqual(1, len(lines), result.stderr)
+        self.assertEqual(1, len(lines), everything)
         self.assertTrue(lines[0].startswith(ERROR), lines[0])
         self.assertNotIn('Traceback', everything)
         self.assertNotIn('CRITICAL', everything)
