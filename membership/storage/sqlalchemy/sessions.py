@@ -20,6 +20,14 @@ H = tables.lock_holders
 SORT = {'created_at': S.c.created_at}
 
 
+_BY_ID = sa.bindparam('p_session')
+_PROJECT = sa.bindparam('p_project')
+_LIVE_EXPIRY = sa.select(S.c.expires_at).where(
+    S.c.id == _BY_ID, S.c.project_id == _PROJECT,
+    S.c.expires_at > sa.bindparam('p_now'))
+_LIVE_EXPIRY_SHARED = _LIVE_EXPIRY.with_for_update(read=True)
+
+
 def _session(values):
     return records.Session(
         etag=records.etag(values['id'], values['created_at'],
@@ -39,11 +47,9 @@ def live_expiry(conn, project_id, session_id, now, lock=False):
     transaction: a member or candidate bound to it cannot then slip past
     a concurrent delete of the session (which locks it exclusively).
     """
-    query = sa.select(S.c.expires_at).where(S.c.id == session_id,
-                                            _live(project_id, now))
-    if lock:
-        query = query.with_for_update(read=True)
-    expiry = conn.execute(query).scalar()
+    expiry = conn.execute(_LIVE_EXPIRY_SHARED if lock else _LIVE_EXPIRY, {
+        'p_session': session_id, 'p_project': project_id,
+        'p_now': now}).scalar()
     if expiry is None:
         raise exceptions.SessionNotFound(session_id)
     return expiry
@@ -62,8 +68,6 @@ def heartbeat_statement(session_id):
                     expires_at=now + clock.seconds(S.c.ttl)))
 
 
-_BY_ID = sa.bindparam('p_session')
-_PROJECT = sa.bindparam('p_project')
 
 
 class Sessions:
