@@ -35,9 +35,9 @@ E = tables.events
 # parameters: building them per call cost more than running them.
 GROUP_ID = sa.bindparam('p_group_id')
 NOW = sa.bindparam('p_now')
-# A join adds a member's row to the group, a leave and an expiry remove
-# one (see groups.member_count).
-_MEMBERSHIP = {'joined': 1, 'left': -1, 'expired': -1}
+# Bytes of a row's capabilities (canonical JSON is ASCII: characters
+# are bytes on every backend).
+SIZE = sa.func.length(M.c.capabilities).label('size')
 
 MEMBER_EXPIRY = sa.func.coalesce(S.c.expires_at, M.c.expires_at)
 MEMBERS_WITH_SESSION = M.outerjoin(S, M.c.session_id == S.c.id)
@@ -157,7 +157,10 @@ class Changes:
         self.group_id = group_row.id
         self.now = now
         self.revision = group_row.revision
+        # The group's member rows and their capabilities' bytes, as
+        # this transaction leaves them (written by flush).
         self.member_count = group_row.member_count
+        self.member_bytes = group_row.member_bytes
         self.retention = retention
         self.frugal = frugal
         self.pending = []
@@ -176,13 +179,24 @@ class Changes:
 
     def record(self, type_, member_id, at=None):
         self.revision += 1
-        self.member_count += _MEMBERSHIP.get(type_, 0)
         if self.frugal:
             return
         self.pending.append({'group_id': self.group.id,
                              'revision': self.revision, 'type': type_,
                              'member_id': member_id,
                              'at': self.now if at is None else at})
+
+    def counted(self, rows, size):
+        """Member rows (negative: removed) holding ``size`` bytes of
+        capabilities were added to the group, or resized (``rows`` 0).
+        """
+        self.member_count += rows
+        self.member_bytes += size
+
+    @property
+    def unflushed_bytes(self):
+        """Capability bytes added to the group but not yet written."""
+        return self.member_bytes - self.group.member_bytes
 
     def _remove_if_due(self, table, row):
         """Delete one row only if it is still due: a heartbeat that
@@ -207,7 +221,7 @@ class Changes:
                 self.election_due = True
                 if row.candidate_id == self.leader_id:
                     self.leader_gone_at = row.at
-        due = self._due_rows(M, M.c.member_id)
+        due = self._due_rows(M, M.c.member_id, SIZE)
         for row in due:
             if (self.election_due and self.leader_gone_at is not None
                     and row.at > self.leader_gone_at):
@@ -215,12 +229,13 @@ class Changes:
                 self.election = self._elect()
             if self._remove_if_due(M, row):
                 self.record('expired', row.member_id, row.at)
+                self.counted(-1, -row.size)
 
-    def _due_rows(self, table, name):
+    def _due_rows(self, table, name, *more):
         """Due rows of ``table`` in this group, in expiry order (both
         queries indexed: see :func:`expiry_due`).
         """
-        columns = (table.c.id, name, table.c.session_id)
+        columns = (table.c.id, name, table.c.session_id) + more
         rows = [row._asdict() for row in self.conn.execute(
             _due_by_own_expiry(table, self.group_id, self.now, *columns))]
         sessions = dict(self.conn.execute(_expired_sessions(
@@ -268,6 +283,8 @@ class Changes:
         self.election = {}
         if self.member_count != self.group.member_count:
             values['member_count'] = self.member_count
+        if self.member_bytes != self.group.member_bytes:
+            values['member_bytes'] = self.member_bytes
         if self.frugal and self.revision != self.group.revision:
             self.conn.execute(E.delete().where(E.c.group_id == self.group.id))
             values.update(revision=self.revision,

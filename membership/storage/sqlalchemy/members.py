@@ -150,6 +150,7 @@ class Members:
                 values['id'] = conn.execute(
                     _INSERT, values).inserted_primary_key[0]
                 changeset.record('joined', member_id)
+                changeset.counted(1, usage.size(caps))
             else:
                 values = dict(row._mapping, heartbeat_at=now, **liveness)
                 if (row.capabilities, row.ttl, row.session_id) != (
@@ -158,6 +159,8 @@ class Members:
                                   generation=row.generation + 1,
                                   updated_at=now)
                     changeset.record('updated', member_id)
+                    changeset.counted(0, usage.size(caps)
+                                      - usage.size(row.capabilities))
                 _write(conn, values)
         return _member(group, dict(values, expiry=expiry)), row is None
 
@@ -186,6 +189,8 @@ class Members:
                                   expiry=_expiry(now, ttl))
                 _write(conn, values)
                 changeset.record('updated', member_id)
+                changeset.counted(0, usage.size(caps)
+                                  - usage.size(row.capabilities))
         return _member(group, values)
 
     @engine.translated()
@@ -199,6 +204,7 @@ class Members:
             row = _live(conn, changeset, group, member_id, conditions)
             conn.execute(_DELETE, {'p_id': row.id})
             changeset.record('left', member_id)
+            changeset.counted(-1, -usage.size(row.capabilities))
 
     @engine.translated()
     def heartbeat(self, project_id, group, member_id):

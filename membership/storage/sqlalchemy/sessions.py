@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from membership.quota import limits as quota
 from membership.storage import exceptions
 from membership.storage import records
+from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
@@ -164,7 +165,8 @@ class Sessions:
                     continue  # deleted meanwhile, its rows with it
                 # One instant for the whole release, in every group.
                 changeset.now = now
-                left = conn.execute(sa.select(M.c.id, M.c.member_id).where(
+                left = conn.execute(sa.select(
+                    M.c.id, M.c.member_id, changes.SIZE).where(
                     M.c.group_id == group_id, M.c.session_id == session_id)
                 ).all()
                 if left:
@@ -172,6 +174,7 @@ class Sessions:
                         M.c.id.in_([row.id for row in left])))
                 for row in left:
                     changeset.record('left', row.member_id)
+                    changeset.counted(-1, -row.size)
                 if conn.execute(C.delete().where(
                         C.c.group_id == group_id,
                         C.c.session_id == session_id)).rowcount:

@@ -44,10 +44,13 @@ groups = sa.Table(
     sa.Column('elected_at', Time, nullable=True),
     sa.Column('created_at', Time, nullable=False),
     sa.Column('updated_at', Time, nullable=False),
-    # The group's member rows, kept by every join, leave and recorded
-    # expiry: once its due expiries are recorded (under its lock) they
-    # are all live, so this is what members_per_group counts, in O(1).
+    # The group's member rows and the bytes of their capabilities, kept
+    # by every change of its members (under its lock): once its due
+    # expiries are recorded they are all live, so a quota check reads
+    # them instead of counting the group (see usage).
     sa.Column('member_count', sa.Integer, nullable=False,
+              server_default='0'),
+    sa.Column('member_bytes', sa.BigInteger, nullable=False,
               server_default='0'),
     sa.UniqueConstraint('project_id', 'name', name='uniq_groups0project_name'),
     sa.Index('groups_project_created_idx', 'project_id', 'created_at'),

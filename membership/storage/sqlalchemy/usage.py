@@ -48,15 +48,30 @@ _GROUPS = sa.select(sa.func.count()).select_from(G).where(
     G.c.project_id == PROJECT)
 _SESSIONS = sa.select(sa.func.count()).select_from(S).where(
     S.c.project_id == PROJECT, S.c.expires_at > changes.NOW)
+
+
+def _total(value):
+    return sa.func.coalesce(sa.func.sum(value), 0)
+
+
+def _due(*joined, where):
+    """Capability bytes of member rows due to expire, not yet recorded."""
+    return (sa.select(_total(sa.func.length(M.c.capabilities)))
+            .select_from(M.join(*joined)).where(*where).scalar_subquery())
+
+
+# Each group's metadata and member bytes (kept in its row), less the
+# members whose expiry is due but not recorded yet: by their own expiry,
+# found by (group_id, expires_at), or by an expired session's, found by
+# the sessions' expiry then (session_id, group_id). The cost grows with
+# the project's groups and its due rows, never with its live members.
 _STORED_BYTES = sa.select(
-    sa.select(sa.func.coalesce(sa.func.sum(sa.func.length(G.c.metadata)), 0))
+    sa.select(_total(sa.func.length(G.c.metadata) + G.c.member_bytes))
     .where(G.c.project_id == PROJECT).scalar_subquery()
-    + sa.select(sa.func.coalesce(
-        sa.func.sum(sa.func.length(M.c.capabilities)), 0))
-    .select_from(changes.MEMBERS_WITH_SESSION.join(
-        G, M.c.group_id == G.c.id))
-    .where(G.c.project_id == PROJECT, changes.member_live(changes.NOW))
-    .scalar_subquery())
+    - _due(G, M.c.group_id == G.c.id, where=(
+        G.c.project_id == PROJECT, M.c.expires_at <= changes.NOW))
+    - _due(S, M.c.session_id == S.c.id, where=(
+        S.c.project_id == PROJECT, S.c.expires_at <= changes.NOW)))
 
 
 def _counted(statement):
@@ -64,6 +79,15 @@ def _counted(statement):
         return conn.execute(statement, {'p_project': project_id,
                                         'p_now': now}).scalar()
     return count
+
+
+_counted_bytes = _counted(_STORED_BYTES)
+
+
+def _stored_bytes(conn, project_id, changeset, now):
+    stored = _counted_bytes(conn, project_id, changeset, now)
+    # The locked group's changes so far are in its Changes, not its row.
+    return stored + (changeset.unflushed_bytes if changeset else 0)
 
 
 def _members(conn, project_id, changeset, now):
@@ -76,7 +100,7 @@ _COUNTS = {
     limits.GROUPS: _counted(_GROUPS),
     limits.MEMBERS_PER_GROUP: _members,
     limits.SESSIONS: _counted(_SESSIONS),
-    limits.STORED_BYTES: _counted(_STORED_BYTES),
+    limits.STORED_BYTES: _stored_bytes,
 }
 
 
