@@ -4,8 +4,9 @@ No server and no sockets: the whole paste pipeline (noauth) over a
 SQLite file in a temporary directory, each hot request run ``-n`` times
 under cProfile. The calls per request are deterministic, so they are
 the figure to compare between commits even on a loaded machine; the CPU
-microseconds (process_time, measured in a second run without the
-profiler) are indicative only.
+microseconds (the median of process_time, measured in a second run
+without the profiler) are indicative only, but show what the calls do
+not: work inside SQLite's C code, such as a count over a whole group.
 
     python -m benchmarks.calls [-n 200] [--layers]
 """
@@ -15,6 +16,7 @@ import io
 import json
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
@@ -135,13 +137,16 @@ def _profile(client, setup, request, n, offset):
 
 
 def _cpu(client, setup, request, n, offset):
-    spent = 0.0
+    """The median CPU microseconds of a request (other jobs on the
+    machine move the mean more than the median).
+    """
+    spent = []
     for i in range(n):
         setup(client, offset + i)
         start = time.process_time()
         request(client, offset + i)
-        spent += time.process_time() - start
-    return spent / n * 1e6
+        spent.append(time.process_time() - start)
+    return statistics.median(spent) * 1e6
 
 
 def main(argv=None):

@@ -4,10 +4,11 @@ a member comes and goes.
 ``groups.member_count`` is what members_per_group checks a join
 against, and ``member_bytes`` what stored_bytes sums, without counting
 the group: they must equal the group's member rows (and the bytes of
-their capabilities) at every commit, and, once the group's due expiries
-are recorded (every write does it first), its live members. Expiry is made due by
-moving the database's own expiry times into the past, on the backend
-under test (SQLite, or MEMBERSHIP_TEST_DB_URL), so no test sleeps.
+their capabilities) at every commit, and, once the group's due
+expiries are recorded (every write does it first), its live members.
+Expiry is made due by moving the database's own expiry times into the
+past, on the backend under test (SQLite, or MEMBERSHIP_TEST_DB_URL), so
+no test sleeps.
 """
 import fixtures
 import sqlalchemy as sa

@@ -69,8 +69,6 @@ def heartbeat_statement(session_id):
                     expires_at=now + clock.seconds(S.c.ttl)))
 
 
-
-
 class Sessions:
 
     def __init__(self, db):
