@@ -49,6 +49,13 @@ class QuotaRaceTest(unittest.TestCase):
         with concurrent.futures.ThreadPoolExecutor(len(racers)) as pool:
             return sorted(pool.map(one, racers))
 
+    def status(self, response):
+        """The response's status; a 403 must say the quota is exceeded."""
+        if response.status_code == 403:
+            self.assertEqual('membership.quota_exceeded',
+                             response.json()['errors'][0]['code'])
+        return response.status_code
+
     def headers(self, project):
         return {'X-Project-Id': project,
                 'OpenStack-API-Version': 'membership 1.2'}
@@ -63,13 +70,9 @@ class QuotaRaceTest(unittest.TestCase):
                     headers=self.headers(project)).status_code)
 
             def create(session, url, n):
-                response = session.put(
+                return self.status(session.put(
                     f'{url}/v1/groups/racer-{url[-5:]}-{n}',
-                    headers=self.headers(project), timeout=60)
-                if response.status_code == 403:
-                    self.assertEqual('membership.quota_exceeded',
-                                     response.json()['errors'][0]['code'])
-                return response.status_code
+                    headers=self.headers(project), timeout=60))
 
             statuses = self.race(create)
             self.assertEqual([201] + [403] * (len(statuses) - 1), statuses)
@@ -104,13 +107,9 @@ class QuotaRaceTest(unittest.TestCase):
                 headers=self.headers(project)).status_code)
 
         def join(session, url, n):
-            response = session.put(
+            return self.status(session.put(
                 f'{url}/v1/groups/g/members/racer-{url[-5:]}-{n}',
-                json={'ttl': 60}, headers=self.headers(project), timeout=60)
-            if response.status_code == 403:
-                self.assertEqual('membership.quota_exceeded',
-                                 response.json()['errors'][0]['code'])
-            return response.status_code
+                json={'ttl': 60}, headers=self.headers(project), timeout=60))
 
         statuses = self.race(join)
         self.assertEqual([201] + [403] * (len(statuses) - 1), statuses)
