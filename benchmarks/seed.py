@@ -32,5 +32,10 @@ def members(url, project, group, count, prefix='m', ttl=3600):
                      'updated_at': now, 'heartbeat_at': now,
                      'expires_at': now + ttl * SECOND}
                     for n in range(start, min(count, start + BATCH))])
+            # What a join keeps (groups.member_count), kept here too.
+            conn.execute(tables.groups.update()
+                         .where(tables.groups.c.id == group_id)
+                         .values(member_count=tables.groups.c.member_count
+                                 + count))
     finally:
         engine.dispose()

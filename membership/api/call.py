@@ -21,9 +21,13 @@ class Call:
         self.watcher = services.watcher
         self.request = request
         self.response = response
-        self.query = request.GET
         # Set by method.route once policy allowed the request.
         self.context = None
+
+    @functools.cached_property
+    def query(self):
+        """The query's parameters (parsed by the lists that read them)."""
+        return self.request.GET
 
     @functools.cached_property
     def version(self):

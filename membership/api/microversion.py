@@ -2,10 +2,13 @@
 
 One line per version; api-ref/source/history.inc tells each story.
 """
+import functools
+
 import microversion_parse
 
 SERVICE_TYPE = 'membership'
 HEADER = 'OpenStack-API-Version'
+_WSGI_HEADER = 'HTTP_OPENSTACK_API_VERSION'
 ENVIRON_KEY = 'membership.microversion'
 
 VERSIONS = [
@@ -42,13 +45,23 @@ def negotiate(headers):
     ``headers`` is a mapping of WSGI environ keys. No header means the
     minimum; ``latest`` means the maximum.
     """
+    return _negotiated(headers.get(_WSGI_HEADER))
+
+
+# Clients send a handful of distinct headers: each is parsed once (an
+# error is not kept, and is parsed again).
+@functools.lru_cache(maxsize=256)
+def _negotiated(value):
+    # microversion_parse reads only this header (it folds whatever
+    # mapping it is given, the whole environ included).
+    headers = {} if value is None else {_WSGI_HEADER: value}
     try:
         asked = microversion_parse.get_version(
             headers, service_type=SERVICE_TYPE)
     except ValueError as e:
         raise InvalidVersion(str(e))
     if asked is None:
-        for item in headers.get('HTTP_OPENSTACK_API_VERSION', '').split(','):
+        for item in (value or '').split(','):
             if item.strip().lower() == SERVICE_TYPE:
                 raise InvalidVersion('The OpenStack-API-Version header '
                                      'names the service but no version.')

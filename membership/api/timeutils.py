@@ -8,4 +8,6 @@ def iso(microseconds):
     if microseconds is None:
         return None
     moment = EPOCH + datetime.timedelta(microseconds=microseconds)
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+    # isoformat is strftime('%Y-%m-%dT%H:%M:%S.%f') at a fraction of
+    # its cost (a list renders four a member).
+    return moment.isoformat(timespec='microseconds') + 'Z'

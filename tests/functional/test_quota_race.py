@@ -14,6 +14,7 @@ from tests import dbserver
 
 GROUPS = 5
 SESSIONS = 3
+MEMBERS = 4
 RACERS_PER_PROCESS = 6
 
 
@@ -25,7 +26,7 @@ class QuotaRaceTest(unittest.TestCase):
         cls.servers = apiservers.ApiServers(
             4, connection=cls.database.url if cls.database else None,
             sections=f'[quota]\ngroups = {GROUPS}\nsessions = {SESSIONS}\n'
-        ).start()
+            f'members_per_group = {MEMBERS}\n').start()
 
     @classmethod
     def tearDownClass(cls):
@@ -48,6 +49,13 @@ class QuotaRaceTest(unittest.TestCase):
         with concurrent.futures.ThreadPoolExecutor(len(racers)) as pool:
             return sorted(pool.map(one, racers))
 
+    def status(self, response):
+        """The response's status; a 403 must say the quota is exceeded."""
+        if response.status_code == 403:
+            self.assertEqual('membership.quota_exceeded',
+                             response.json()['errors'][0]['code'])
+        return response.status_code
+
     def headers(self, project):
         return {'X-Project-Id': project,
                 'OpenStack-API-Version': 'membership 1.2'}
@@ -62,13 +70,9 @@ class QuotaRaceTest(unittest.TestCase):
                     headers=self.headers(project)).status_code)
 
             def create(session, url, n):
-                response = session.put(
+                return self.status(session.put(
                     f'{url}/v1/groups/racer-{url[-5:]}-{n}',
-                    headers=self.headers(project), timeout=60)
-                if response.status_code == 403:
-                    self.assertEqual('membership.quota_exceeded',
-                                     response.json()['errors'][0]['code'])
-                return response.status_code
+                    headers=self.headers(project), timeout=60))
 
             statuses = self.race(create)
             self.assertEqual([201] + [403] * (len(statuses) - 1), statuses)
@@ -91,3 +95,31 @@ class QuotaRaceTest(unittest.TestCase):
 
         statuses = self.race(create)
         self.assertEqual([201] + [403] * (len(statuses) - 1), statuses)
+
+    def test_racing_for_the_last_member_joins_exactly_one(self):
+        project = uuid.uuid4().hex
+        url = self.servers.urls[0]
+        group = f'{url}/v1/groups/g'
+        requests.put(group, headers=self.headers(project))
+        for i in range(MEMBERS - 1):
+            self.assertEqual(201, requests.put(
+                f'{group}/members/before-{i}', json={'ttl': 60},
+                headers=self.headers(project)).status_code)
+
+        def join(session, url, n):
+            return self.status(session.put(
+                f'{url}/v1/groups/g/members/racer-{url[-5:]}-{n}',
+                json={'ttl': 60}, headers=self.headers(project), timeout=60))
+
+        statuses = self.race(join)
+        self.assertEqual([201] + [403] * (len(statuses) - 1), statuses)
+        # A leave frees one place: exactly one new racer takes it (the
+        # first race's winner only replaces its membership: 200).
+        self.assertEqual(204, requests.delete(
+            f'{group}/members/before-0',
+            headers=self.headers(project)).status_code)
+        statuses = self.race(join)
+        self.assertEqual([200, 201] + [403] * (len(statuses) - 2), statuses)
+        listed = requests.get(f'{group}/members',
+                              headers=self.headers(project)).json()
+        self.assertEqual(MEMBERS, len(listed['members']))

@@ -31,6 +31,14 @@ C = tables.candidates
 S = tables.sessions
 E = tables.events
 
+# The statements of every change are built once, here, with bind
+# parameters: building them per call cost more than running them.
+GROUP_ID = sa.bindparam('p_group_id')
+NOW = sa.bindparam('p_now')
+# Bytes of a row's capabilities (canonical JSON is ASCII: characters
+# are bytes on every backend).
+SIZE = sa.func.length(M.c.capabilities).label('size')
+
 MEMBER_EXPIRY = sa.func.coalesce(S.c.expires_at, M.c.expires_at)
 MEMBERS_WITH_SESSION = M.outerjoin(S, M.c.session_id == S.c.id)
 CANDIDATE_EXPIRY = sa.func.coalesce(S.c.expires_at, C.c.expires_at)
@@ -70,8 +78,9 @@ def _expired_sessions(table, group_id, now):
                                                    in_group)
 
 
-def expiry_due(now):
-    """A correlated EXISTS: the outer group has an unrecorded expiry.
+def expiry_due(now, group_id=G.c.id):
+    """An EXISTS: the group (by default the outer query's, correlated)
+    has an unrecorded expiry.
 
     ``coalesce(session's expiry, own expiry) <= now`` would scan the
     group; a row has one or the other (a session-bound row's own
@@ -81,8 +90,31 @@ def expiry_due(now):
     probed for rows here (``(session_id, group_id)``).
     """
     return sa.or_(*(query.exists() for table in (M, C) for query in (
-        _due_by_own_expiry(table, G.c.id, now, table.c.id),
-        _expired_sessions(table, G.c.id, now))))
+        _due_by_own_expiry(table, group_id, now, table.c.id),
+        _expired_sessions(table, group_id, now))))
+
+
+CLOCK = sa.select(clock.now())
+_LOCK_BY_ID = sa.select(G).where(G.c.id == GROUP_ID).with_for_update()
+_LOCK_BY_NAME = (sa.select(G)
+                 .where(G.c.project_id == sa.bindparam('p_project'),
+                        G.c.name == sa.bindparam('p_group'))
+                 .with_for_update())
+_CLOCK_AND_DUE = sa.select(clock.now().label('clock_now'),
+                           expiry_due(clock.now(), GROUP_ID).label('due'))
+_UPDATE_GROUP = G.update().where(G.c.id == GROUP_ID)
+_PURGEABLE = (sa.select(sa.func.max(E.c.revision))
+              .where(E.c.group_id == GROUP_ID,
+                     E.c.at < sa.bindparam('p_cutoff')))
+_PURGE = E.delete().where(E.c.group_id == GROUP_ID,
+                          E.c.revision <= sa.bindparam('p_revision'))
+
+
+def _lock(conn, project_id, name, group_id):
+    if group_id is not None:
+        return conn.execute(_LOCK_BY_ID, {'p_group_id': group_id}).first()
+    return conn.execute(_LOCK_BY_NAME, {'p_project': project_id,
+                                        'p_group': name}).first()
 
 
 def lock_group(conn, project_id=None, name=None, group_id=None):
@@ -95,12 +127,21 @@ def lock_group(conn, project_id=None, name=None, group_id=None):
     wait, and a write that waited must not judge expiry (or stamp times)
     as of then.
     """
-    where = ((G.c.id == group_id,) if group_id is not None else
-             (G.c.project_id == project_id, G.c.name == name))
-    row = conn.execute(sa.select(G).where(*where).with_for_update()).first()
+    row = _lock(conn, project_id, name, group_id)
     if row is None:
         return None, None
-    return row, conn.execute(sa.select(clock.now())).scalar()
+    return row, conn.execute(CLOCK).scalar()
+
+
+def lock_group_due(conn, project_id=None, name=None, group_id=None):
+    """:func:`lock_group`, and whether the group has an expiry to
+    record, read with the clock in one statement: ``(row, now, due)``.
+    """
+    row = _lock(conn, project_id, name, group_id)
+    if row is None:
+        return None, None, False
+    now, due = conn.execute(_CLOCK_AND_DUE, {'p_group_id': row.id}).one()
+    return row, now, bool(due)
 
 
 class Changes:
@@ -120,6 +161,10 @@ class Changes:
         self.group_id = group_row.id
         self.now = now
         self.revision = group_row.revision
+        # The group's member rows and their capabilities' bytes, as
+        # this transaction leaves them (written by flush).
+        self.member_count = group_row.member_count
+        self.member_bytes = group_row.member_bytes
         self.retention = retention
         self.frugal = frugal
         self.pending = []
@@ -145,6 +190,18 @@ class Changes:
                              'member_id': member_id,
                              'at': self.now if at is None else at})
 
+    def counted(self, rows, size):
+        """Member rows (negative: removed) holding ``size`` bytes of
+        capabilities were added to the group, or resized (``rows`` 0).
+        """
+        self.member_count += rows
+        self.member_bytes += size
+
+    @property
+    def unflushed_bytes(self):
+        """Capability bytes added to the group but not yet written."""
+        return self.member_bytes - self.group.member_bytes
+
     def _remove_if_due(self, table, row):
         """Delete one row only if it is still due: a heartbeat that
         committed since the due rows were read keeps it alive.
@@ -168,7 +225,7 @@ class Changes:
                 self.election_due = True
                 if row.candidate_id == self.leader_id:
                     self.leader_gone_at = row.at
-        due = self._due_rows(M, M.c.member_id)
+        due = self._due_rows(M, M.c.member_id, SIZE)
         for row in due:
             if (self.election_due and self.leader_gone_at is not None
                     and row.at > self.leader_gone_at):
@@ -176,12 +233,13 @@ class Changes:
                 self.election = self._elect()
             if self._remove_if_due(M, row):
                 self.record('expired', row.member_id, row.at)
+                self.counted(-1, -row.size)
 
-    def _due_rows(self, table, name):
+    def _due_rows(self, table, name, *more):
         """Due rows of ``table`` in this group, in expiry order (both
         queries indexed: see :func:`expiry_due`).
         """
-        columns = (table.c.id, name, table.c.session_id)
+        columns = (table.c.id, name, table.c.session_id) + more
         rows = [row._asdict() for row in self.conn.execute(
             _due_by_own_expiry(table, self.group_id, self.now, *columns))]
         sessions = dict(self.conn.execute(_expired_sessions(
@@ -227,6 +285,10 @@ class Changes:
     def flush(self):
         values = self._elect() if self.election_due else dict(self.election)
         self.election = {}
+        if self.member_count != self.group.member_count:
+            values['member_count'] = self.member_count
+        if self.member_bytes != self.group.member_bytes:
+            values['member_bytes'] = self.member_bytes
         if self.frugal and self.revision != self.group.revision:
             self.conn.execute(E.delete().where(E.c.group_id == self.group.id))
             values.update(revision=self.revision,
@@ -237,17 +299,16 @@ class Changes:
             self.conn.execute(E.insert(), self.pending)
             values['revision'] = self.revision
             values.update(self._purge())
-        self.conn.execute(G.update().where(G.c.id == self.group.id)
-                          .values(**values))
+        self.conn.execute(_UPDATE_GROUP,
+                          dict(values, p_group_id=self.group.id))
         self.pending = []
 
     def _purge(self):
         cutoff = self.now - self.retention * clock.SECOND
-        purged = self.conn.execute(
-            sa.select(sa.func.max(E.c.revision))
-            .where(E.c.group_id == self.group.id, E.c.at < cutoff)).scalar()
+        purged = self.conn.execute(_PURGEABLE, {
+            'p_group_id': self.group.id, 'p_cutoff': cutoff}).scalar()
         if purged is None:
             return {}
-        self.conn.execute(E.delete().where(E.c.group_id == self.group.id,
-                                           E.c.revision <= purged))
+        self.conn.execute(_PURGE, {'p_group_id': self.group.id,
+                                   'p_revision': purged})
         return {'compacted_revision': purged}

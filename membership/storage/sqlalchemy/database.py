@@ -99,12 +99,14 @@ class Database:
         """The Changes of a group locked in ``conn``'s transaction, due
         expiries recorded (``frugal``: see Changes).
         """
-        row, now = changes.lock_group(conn, project_id, group, group_id)
+        row, now, due = changes.lock_group_due(conn, project_id, group,
+                                               group_id)
         if row is None:
             raise exceptions.GroupNotFound(
                 group if group is not None else group_id)
         changeset = changes.Changes(conn, row, now, self.retention, frugal)
-        changeset.expire_due()
+        if due:
+            changeset.expire_due()
         return changeset
 
     def settle(self, group_id):

@@ -33,9 +33,14 @@ def _member(group, values):
         etag=records.etag(values['id'], values['generation']))
 
 
+_GROUP_ID = sa.select(G.c.id).where(
+    G.c.project_id == sa.bindparam('p_project'),
+    G.c.name == sa.bindparam('p_group'))
+
+
 def group_id_of(conn, project_id, group):
-    gid = conn.execute(sa.select(G.c.id).where(
-        G.c.project_id == project_id, G.c.name == group)).scalar()
+    gid = conn.execute(_GROUP_ID, {'p_project': project_id,
+                                   'p_group': group}).scalar()
     if gid is None:
         raise exceptions.GroupNotFound(group)
     return gid
@@ -51,10 +56,7 @@ def _expiry(now, ttl):
 
 
 def group_id_param():
-    return (sa.select(G.c.id)
-            .where(G.c.project_id == sa.bindparam('p_project'),
-                   G.c.name == sa.bindparam('p_group'))
-            .scalar_subquery())
+    return _GROUP_ID.scalar_subquery()
 
 
 def _heartbeat_statement():
@@ -78,6 +80,17 @@ _HEARTBEAT_SESSION = sessions.heartbeat_statement(
     .where(M.c.group_id == group_id_param(),
            M.c.member_id == sa.bindparam('p_member'))
     .scalar_subquery())
+_GET = (sa.select(*_COLUMNS).select_from(changes.MEMBERS_WITH_SESSION)
+        .where(M.c.group_id == group_id_param(),
+               M.c.member_id == sa.bindparam('p_member'),
+               changes.member_live(clock.now())))
+_ROW = sa.select(M).where(M.c.group_id == changes.GROUP_ID,
+                          M.c.member_id == sa.bindparam('p_member'))
+_INSERT = M.insert()
+_UPDATE = M.update().where(M.c.id == sa.bindparam('p_id'))
+_DELETE = M.delete().where(M.c.id == sa.bindparam('p_id'))
+_SESSION_EXPIRY = sa.select(S.c.expires_at).where(
+    S.c.id == sa.bindparam('p_session'))
 
 
 class Members:
@@ -88,9 +101,11 @@ class Members:
     @engine.translated()
     def get_member(self, project_id, group, member_id):
         with self.db.tx.read() as conn:
-            gid = group_id_of(conn, project_id, group)
-            row = conn.execute(_live_members(gid, clock.now()).where(
-                M.c.member_id == member_id)).first()
+            row = conn.execute(_GET, {'p_project': project_id,
+                                      'p_group': group,
+                                      'p_member': member_id}).first()
+            if row is None:
+                group_id_of(conn, project_id, group)
         if row is None:
             raise exceptions.MemberNotFound(group, member_id)
         return _member(group, row._mapping)
@@ -133,8 +148,9 @@ class Members:
                               generation=1, joined_at=now, updated_at=now,
                               heartbeat_at=now, **liveness)
                 values['id'] = conn.execute(
-                    M.insert().values(**values)).inserted_primary_key[0]
+                    _INSERT, values).inserted_primary_key[0]
                 changeset.record('joined', member_id)
+                changeset.counted(1, usage.size(caps))
             else:
                 values = dict(row._mapping, heartbeat_at=now, **liveness)
                 if (row.capabilities, row.ttl, row.session_id) != (
@@ -143,6 +159,8 @@ class Members:
                                   generation=row.generation + 1,
                                   updated_at=now)
                     changeset.record('updated', member_id)
+                    changeset.counted(0, usage.size(caps)
+                                      - usage.size(row.capabilities))
                 _write(conn, values)
         return _member(group, dict(values, expiry=expiry)), row is None
 
@@ -156,8 +174,7 @@ class Members:
             values = dict(row._mapping, expiry=row.expires_at)
             if row.session_id is not None:
                 values['expiry'] = conn.execute(
-                    sa.select(S.c.expires_at)
-                    .where(S.c.id == row.session_id)).scalar()
+                    _SESSION_EXPIRY, {'p_session': row.session_id}).scalar()
             capabilities, ttl = patch(_member(group, values))
             caps = canonical_json.dumps(capabilities)
             _enforce(conn, limits, project_id, changeset, row, caps)
@@ -172,6 +189,8 @@ class Members:
                                   expiry=_expiry(now, ttl))
                 _write(conn, values)
                 changeset.record('updated', member_id)
+                changeset.counted(0, usage.size(caps)
+                                  - usage.size(row.capabilities))
         return _member(group, values)
 
     @engine.translated()
@@ -183,8 +202,9 @@ class Members:
         with self.db.changing(project_id, group, frugal=frugal) as (
                 conn, changeset):
             row = _live(conn, changeset, group, member_id, conditions)
-            conn.execute(M.delete().where(M.c.id == row.id))
+            conn.execute(_DELETE, {'p_id': row.id})
             changeset.record('left', member_id)
+            changeset.counted(-1, -usage.size(row.capabilities))
 
     @engine.translated()
     def heartbeat(self, project_id, group, member_id):
@@ -206,9 +226,8 @@ def _live(conn, changeset, group, member_id, conditions, must_exist=True):
     (MemberNotFound when ``must_exist`` and it is not there).
     """
     # Due expiries were just removed, so any row left is live.
-    row = conn.execute(sa.select(M).where(
-        M.c.group_id == changeset.group_id,
-        M.c.member_id == member_id)).first()
+    row = conn.execute(_ROW, {'p_group_id': changeset.group_id,
+                              'p_member': member_id}).first()
     conditions.check(None if row is None
                      else records.etag(row.id, row.generation))
     if row is None and must_exist:
@@ -222,10 +241,13 @@ def _enforce(conn, limits, project_id, changeset, row, caps):
     limits.enforce(
         {quota.MEMBERS_PER_GROUP: 1 if row is None else 0,
          quota.STORED_BYTES: usage.size(caps) - old},
-        usage.counter(conn, project_id, changeset.now, changeset.group_id))
+        usage.counter(conn, project_id, changeset.now, changeset))
+
+
+_WRITTEN = frozenset(M.c.keys()) - {'id'}
 
 
 def _write(conn, values):
-    columns = set(M.c.keys()) - {'id'}
-    conn.execute(M.update().where(M.c.id == values['id']).values(
-        {k: v for k, v in values.items() if k in columns}))
+    params = {k: v for k, v in values.items() if k in _WRITTEN}
+    params['p_id'] = values['id']
+    conn.execute(_UPDATE, params)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from membership.quota import limits as quota
 from membership.storage import exceptions
 from membership.storage import records
+from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
@@ -18,6 +19,14 @@ M = tables.members
 C = tables.candidates
 H = tables.lock_holders
 SORT = {'created_at': S.c.created_at}
+
+
+_BY_ID = sa.bindparam('p_session')
+_PROJECT = sa.bindparam('p_project')
+_LIVE_EXPIRY = sa.select(S.c.expires_at).where(
+    S.c.id == _BY_ID, S.c.project_id == _PROJECT,
+    S.c.expires_at > sa.bindparam('p_now'))
+_LIVE_EXPIRY_SHARED = _LIVE_EXPIRY.with_for_update(read=True)
 
 
 def _session(values):
@@ -39,11 +48,9 @@ def live_expiry(conn, project_id, session_id, now, lock=False):
     transaction: a member or candidate bound to it cannot then slip past
     a concurrent delete of the session (which locks it exclusively).
     """
-    query = sa.select(S.c.expires_at).where(S.c.id == session_id,
-                                            _live(project_id, now))
-    if lock:
-        query = query.with_for_update(read=True)
-    expiry = conn.execute(query).scalar()
+    expiry = conn.execute(_LIVE_EXPIRY_SHARED if lock else _LIVE_EXPIRY, {
+        'p_session': session_id, 'p_project': project_id,
+        'p_now': now}).scalar()
     if expiry is None:
         raise exceptions.SessionNotFound(session_id)
     return expiry
@@ -60,10 +67,6 @@ def heartbeat_statement(session_id):
             .where(S.c.id == session_id, S.c.expires_at > now)
             .values(heartbeat_at=now,
                     expires_at=now + clock.seconds(S.c.ttl)))
-
-
-_BY_ID = sa.bindparam('p_session')
-_PROJECT = sa.bindparam('p_project')
 
 
 class Sessions:
@@ -160,7 +163,8 @@ class Sessions:
                     continue  # deleted meanwhile, its rows with it
                 # One instant for the whole release, in every group.
                 changeset.now = now
-                left = conn.execute(sa.select(M.c.id, M.c.member_id).where(
+                left = conn.execute(sa.select(
+                    M.c.id, M.c.member_id, changes.SIZE).where(
                     M.c.group_id == group_id, M.c.session_id == session_id)
                 ).all()
                 if left:
@@ -168,6 +172,7 @@ class Sessions:
                         M.c.id.in_([row.id for row in left])))
                 for row in left:
                     changeset.record('left', row.member_id)
+                    changeset.counted(-1, -row.size)
                 if conn.execute(C.delete().where(
                         C.c.group_id == group_id,
                         C.c.session_id == session_id)).rowcount:

@@ -44,6 +44,14 @@ groups = sa.Table(
     sa.Column('elected_at', Time, nullable=True),
     sa.Column('created_at', Time, nullable=False),
     sa.Column('updated_at', Time, nullable=False),
+    # The group's member rows and the bytes of their capabilities, kept
+    # by every change of its members (under its lock): once its due
+    # expiries are recorded they are all live, so a quota check reads
+    # them instead of counting the group (see usage).
+    sa.Column('member_count', sa.Integer, nullable=False,
+              server_default='0'),
+    sa.Column('member_bytes', sa.BigInteger, nullable=False,
+              server_default='0'),
     sa.UniqueConstraint('project_id', 'name', name='uniq_groups0project_name'),
     sa.Index('groups_project_created_idx', 'project_id', 'created_at'),
 )
