@@ -9,6 +9,7 @@ import tempfile
 import uuid
 import warnings
 
+import fixtures
 from gabbi import fixture
 from oslo_config import cfg
 
@@ -52,6 +53,21 @@ def make_conf(state_path, **overrides):
     for group, values in overrides.items():
         for name, value in values.items():
             conf.set_override(name, value, group=group)
+    return conf
+
+
+def synced_conf(test, **overrides):
+    """The configuration of a fresh, migrated database for ``test``:
+    SQLite in a temporary directory, or a database of its own on
+    ``MEMBERSHIP_TEST_DB_URL``'s server (dropped at cleanup).
+    """
+    state_path = test.useFixture(fixtures.TempDir()).path
+    database = dbserver.fresh_database()
+    if database:
+        test.addCleanup(database.drop)
+        overrides = dict(overrides, database={'connection': database.url})
+    conf = make_conf(state_path, **overrides)
+    migration.upgrade(conf)
     return conf
 
 

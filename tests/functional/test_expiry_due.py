@@ -4,14 +4,11 @@ The question is what every read of a group and the watch poller ask
 before they answer (``changes.expiry_due``); answered for the wrong
 group, each read of every group takes the write path to record nothing.
 """
-import fixtures
 import sqlalchemy as sa
 import testtools
 
 from membership import storage
-from membership.storage.sqlalchemy import migration
 from membership.storage.sqlalchemy import tables
-from tests import dbserver
 from tests.functional import fixtures as api_fixtures
 
 PROJECT = 'expiry-project'
@@ -21,14 +18,7 @@ class ExpiryDueTest(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        tmp = self.useFixture(fixtures.TempDir()).path
-        database = dbserver.fresh_database()
-        overrides = {}
-        if database:
-            self.addCleanup(database.drop)
-            overrides = {'database': {'connection': database.url}}
-        conf = api_fixtures.make_conf(tmp, **overrides)
-        migration.upgrade(conf)
+        conf = api_fixtures.synced_conf(self)
         self.storage = storage.get_storage(conf)
         self.addCleanup(self.storage.dispose)
         for name in ('bound', 'other'):

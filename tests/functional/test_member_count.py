@@ -10,7 +10,6 @@ Expiry is made due by moving the database's own expiry times into the
 past, on the backend under test (SQLite, or MEMBERSHIP_TEST_DB_URL), so
 no test sleeps.
 """
-import fixtures
 import sqlalchemy as sa
 import testtools
 
@@ -21,10 +20,8 @@ from membership.storage import exceptions
 from membership.storage import records
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
-from membership.storage.sqlalchemy import migration
 from membership.storage.sqlalchemy import tables
 from membership.storage.sqlalchemy import usage
-from tests import dbserver
 from tests.functional import fixtures as api_fixtures
 
 PROJECT = 'count-project'
@@ -38,15 +35,8 @@ class MemberCountTest(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        tmp = self.useFixture(fixtures.TempDir()).path
-        database = dbserver.fresh_database()
-        overrides = {'quota': {'members_per_group': 3,
-                               'stored_bytes': 100}}
-        if database:
-            self.addCleanup(database.drop)
-            overrides['database'] = {'connection': database.url}
-        conf = api_fixtures.make_conf(tmp, **overrides)
-        migration.upgrade(conf)
+        conf = api_fixtures.synced_conf(
+            self, quota={'members_per_group': 3, 'stored_bytes': 100})
         self.storage = storage.get_storage(
             conf, quota=enforcers.for_conf(conf))
         self.addCleanup(self.storage.dispose)

@@ -7,27 +7,17 @@ every table, column and index ``tables.py`` declares, and no other.
 """
 from alembic import autogenerate
 from alembic import migration as alembic_migration
-import fixtures
 import testtools
 
 from membership.storage.sqlalchemy import engine as db_engine
-from membership.storage.sqlalchemy import migration
 from membership.storage.sqlalchemy import tables
-from tests import dbserver
 from tests.functional import fixtures as api_fixtures
 
 
 class SchemaTest(testtools.TestCase):
 
     def test_migrations_match_the_tables_the_queries_use(self):
-        tmp = self.useFixture(fixtures.TempDir()).path
-        database = dbserver.fresh_database()
-        overrides = {}
-        if database:
-            self.addCleanup(database.drop)
-            overrides = {'database': {'connection': database.url}}
-        conf = api_fixtures.make_conf(tmp, **overrides)
-        migration.upgrade(conf)
+        conf = api_fixtures.synced_conf(self)
         engine = db_engine.create_engine(conf)
         self.addCleanup(engine.dispose)
         with engine.connect() as conn:

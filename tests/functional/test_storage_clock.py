@@ -5,16 +5,13 @@ as of before the wait).
 """
 import threading
 
-import fixtures
 import sqlalchemy as sa
 import testtools
 
 from membership import storage
 from membership.storage import records
 from membership.storage.sqlalchemy import clock
-from membership.storage.sqlalchemy import migration
 from membership.storage.sqlalchemy import tables
-from tests import dbserver
 from tests.functional import fixtures as api_fixtures
 
 HOLD = 1.0
@@ -25,14 +22,7 @@ class LockWaitClockTest(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        tmp = self.useFixture(fixtures.TempDir()).path
-        database = dbserver.fresh_database()
-        overrides = {}
-        if database:
-            self.addCleanup(database.drop)
-            overrides = {'database': {'connection': database.url}}
-        self.conf = api_fixtures.make_conf(tmp, **overrides)
-        migration.upgrade(self.conf)
+        self.conf = api_fixtures.synced_conf(self)
         self.storage = storage.get_storage(self.conf)
         self.addCleanup(self.storage.dispose)
         self.storage.put_group(PROJECT, 'g', '', {})
