@@ -28,6 +28,8 @@ import socket
 import sys
 
 from gunicorn.app import base
+from gunicorn import arbiter
+from gunicorn import errors
 from gunicorn import glogging
 from oslo_config import cfg
 
@@ -110,6 +112,29 @@ def check_listen(host, port):
                 f'port): {e.strerror}.') from None
 
 
+class Arbiter(arbiter.Arbiter):
+    """gunicorn's master, halting once when every worker fails to boot.
+
+    The first worker that exits with the boot-error status halts the
+    master; when another exits alike while the master stops its workers,
+    gunicorn would raise that halt again from inside the first one, out
+    of its own handling (a traceback, and no ``on_exit``).
+    """
+
+    _stopping = False
+
+    def stop(self, graceful=True):
+        self._stopping = True
+        super().stop(graceful)
+
+    def reap_workers(self):
+        try:
+            super().reap_workers()
+        except errors.HaltServer:
+            if not self._stopping:
+                raise
+
+
 class BootErrors:
     """A pipe from the workers to the master: a worker that cannot build
     the application writes why, the master prints the first reason once
@@ -139,6 +164,9 @@ class Server(base.BaseApplication):
         self.args = list(args)
         self.boot_errors = BootErrors()
         super().__init__()
+
+    def run(self):
+        Arbiter(self).run()
 
     def load_config(self):
         for name, value in settings(self.conf).items():
