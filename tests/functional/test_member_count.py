@@ -76,7 +76,7 @@ class MemberCountTest(testtools.TestCase):
     def assertStoredBytes(self):
         """The quota's stored bytes equal a count of every live row."""
         with self.engine.connect() as conn:
-            now = conn.execute(sa.select(clock.now())).scalar()
+            now = clock.read(conn)
             metadata = sa.select(sa.func.coalesce(sa.func.sum(
                 sa.func.length(G.c.metadata)), 0)).where(
                     G.c.project_id == PROJECT).scalar_subquery()

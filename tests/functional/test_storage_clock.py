@@ -44,7 +44,7 @@ class LockWaitClockTest(testtools.TestCase):
                 tables.groups.c.name == 'g').with_for_update())
             locked.set()
             threading.Event().wait(HOLD)
-            released.append(conn.execute(sa.select(clock.now())).scalar())
+            released.append(clock.read(conn))
             conn.commit()
 
     def test_update_after_a_lock_wait_is_stamped_after_it(self):

@@ -94,7 +94,6 @@ def expiry_due(now, group_id=G.c.id):
         _expired_sessions(table, group_id, now))))
 
 
-CLOCK = sa.select(clock.now())
 _LOCK_BY_ID = sa.select(G).where(G.c.id == GROUP_ID).with_for_update()
 _LOCK_BY_NAME = (sa.select(G)
                  .where(G.c.project_id == sa.bindparam('p_project'),
@@ -130,7 +129,7 @@ def lock_group(conn, project_id=None, name=None, group_id=None):
     row = _lock(conn, project_id, name, group_id)
     if row is None:
         return None, None
-    return row, conn.execute(CLOCK).scalar()
+    return row, clock.read(conn)
 
 
 def lock_group_due(conn, project_id=None, name=None, group_id=None):

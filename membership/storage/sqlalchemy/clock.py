@@ -41,3 +41,11 @@ def _now_postgresql(element, compiler, **kw):
 def _now_mysql(element, compiler, **kw):
     # NOW(6) is fixed for the statement; the session runs in UTC.
     return "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)"
+
+
+_READ = sa.select(now())
+
+
+def read(conn):
+    """The database's clock now, by a statement of its own (built once)."""
+    return conn.execute(_READ).scalar()

@@ -123,7 +123,7 @@ class Groups:
                 values = _replace(conn, row, now, description, metadata,
                                   limits)
                 return _group(values, _count(conn, row, now)), False
-            now = conn.execute(sa.select(clock.now())).scalar()
+            now = clock.read(conn)
             meta = canonical_json.dumps(metadata)
             limits.enforce({quota.GROUPS: 1,
                             quota.STORED_BYTES: usage.size(meta)},

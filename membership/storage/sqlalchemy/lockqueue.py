@@ -85,7 +85,7 @@ def lock_row(conn, where):
     row = conn.execute(sa.select(L).where(*where).with_for_update()).first()
     if row is None:
         return None, None
-    return row, conn.execute(sa.select(clock.now())).scalar()
+    return row, clock.read(conn)
 
 
 class Queue:

@@ -104,7 +104,7 @@ class Locks:
             with self.db.tx.write() as conn:
                 conn.execute(L.insert().values(
                     project_id=project_id, name=name, fence=0, generation=0,
-                    created_at=conn.execute(sa.select(clock.now())).scalar()))
+                    created_at=clock.read(conn)))
         except db_exc.DBDuplicateEntry:
             pass
 
@@ -127,7 +127,7 @@ class Locks:
     def _check_session(self, project_id, session_id):
         with self.db.tx.read() as conn:
             sessions.live_expiry(conn, project_id, session_id,
-                                 conn.execute(sa.select(clock.now())).scalar())
+                                 clock.read(conn))
 
     def _fail_fast(self, project_id, name, shared, session_id):
         """Refuse a request that does not wait by a read alone when the
@@ -136,7 +136,7 @@ class Locks:
         waiter) seen now means the lock could not be had now.
         """
         with self.db.tx.read() as conn:
-            now = conn.execute(sa.select(clock.now())).scalar()
+            now = clock.read(conn)
             if session_id is not None:
                 sessions.live_expiry(conn, project_id, session_id, now)
             held = conn.execute(sa.select(lockqueue.plainly_held(
@@ -185,8 +185,7 @@ class Locks:
                 .select_from(W.join(L, W.c.lock_id == L.c.id))
                 .where(W.c.id == waiter_id, *_named(project_id, name))
             ).first()
-            now = row.now if row is not None else conn.execute(
-                sa.select(clock.now())).scalar()
+            now = row.now if row is not None else clock.read(conn)
             if row is None or row.holder_id is None:
                 if session_id is not None:
                     sessions.live_expiry(conn, project_id, session_id, now)

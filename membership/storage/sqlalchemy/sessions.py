@@ -80,7 +80,7 @@ class Sessions:
         with self.db.tx.write() as conn:
             if limits.bounded:
                 usage.lock_project(conn, project_id)
-            now = conn.execute(sa.select(clock.now())).scalar()
+            now = clock.read(conn)
             limits.enforce({quota.SESSIONS: 1},
                            usage.counter(conn, project_id, now))
             values = dict(id=str(uuid.uuid4()), project_id=project_id,
@@ -147,7 +147,7 @@ class Sessions:
             found = conn.execute(sa.select(S.c.id).where(
                 S.c.id == session_id, S.c.project_id == project_id)
                 .with_for_update()).scalar()
-            now = conn.execute(sa.select(clock.now())).scalar()
+            now = clock.read(conn)
             if found is None:
                 raise exceptions.SessionNotFound(session_id)
             live_expiry(conn, project_id, session_id, now)
