@@ -21,7 +21,7 @@ def context(call, rule):
             'Authentication required: send a valid Keystone token in '
             'X-Auth-Token.')
     _check_identity(environ)
-    ctx = context_.RequestContext.from_environ(environ)
+    ctx = context_.RequestContext.from_environ(environ, overwrite=False)
     # The request's log lines now carry its project and user too.
     logcontext.set_current(ctx)
     if not ctx.project_id:

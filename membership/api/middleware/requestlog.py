@@ -25,9 +25,11 @@ class RequestLog:
     def __call__(self, environ, start_response):
         started = time.monotonic()
         # Tag this greenlet's (or thread's) log lines with this request
-        # until it is answered.
+        # until it is answered (not through oslo.context's own store: one
+        # thread-local shared by every greenlet of a worker).
         token = logcontext.set_current(context.RequestContext(
-            request_id=environ.get('openstack.request_id')))
+            request_id=environ.get('openstack.request_id'),
+            overwrite=False))
         status = ['-']
 
         def _start_response(code, headers, exc_info=None):
