@@ -13,6 +13,7 @@ from membership.storage import exceptions
 from membership.storage import records
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
+from membership.storage.sqlalchemy import database
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import members
 from membership.storage.sqlalchemy import pagination
@@ -23,6 +24,7 @@ G = tables.groups
 C = tables.candidates
 SORT = {'position': C.c.position}
 _COLUMNS = (C, changes.CANDIDATE_EXPIRY.label('expiry'))
+_LEADER = database.settled_query(G.c.leader_id, G.c.term, G.c.elected_at)
 
 
 def _candidate(group, values, leader_id):
@@ -182,8 +184,7 @@ class Election:
     @engine.translated()
     def get_leader(self, project_id, group):
         """The leader as of now, elections due recorded first."""
-        row = self.db.settled_row(project_id, group, G.c.leader_id,
-                                  G.c.term, G.c.elected_at)
+        row = self.db.settled_row(project_id, group, _LEADER)
         if row.leader_id is None:
             raise exceptions.NoLeader(group)
         return records.Leader(group=group, id=row.leader_id, term=row.term,

@@ -5,6 +5,7 @@ from membership.storage import exceptions
 from membership.storage import records
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
+from membership.storage.sqlalchemy import database
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import tables
 
@@ -16,6 +17,14 @@ E = tables.events
 WATCH_STATES = sa.select(
     G.c.id, G.c.revision, changes.expiry_due(clock.now()).label('due')
 ).where(G.c.id.in_(sa.bindparam('ids', expanding=True)))
+# Built once too: every long-poll runs these as it parks, and again
+# (shared by its group's waiters) at each change.
+_GROUP = database.settled_query()
+_EVENTS = (sa.select(E).where(E.c.group_id == sa.bindparam('p_group_id'),
+                              E.c.revision > sa.bindparam('p_since'))
+           .order_by(E.c.revision).limit(sa.bindparam('p_limit')))
+_EVENTS_OF_TYPES = _EVENTS.where(
+    E.c.type.in_(sa.bindparam('p_types', expanding=True)))
 
 
 class Events:
@@ -25,21 +34,20 @@ class Events:
 
     @engine.translated()
     def events(self, project_id, group, since, limit, types=None):
-        row = self.db.settled_row(project_id, group)
+        row = self.db.settled_row(project_id, group, _GROUP)
+        if since is None:
+            since = row.revision
+        if since < row.compacted_revision:
+            raise exceptions.RevisionCompacted(since, row.compacted_revision)
+        names = {'p_group_id': row.id, 'p_since': since, 'p_limit': limit}
+        query = _EVENTS
+        if types is not None:
+            query = _EVENTS_OF_TYPES
+            names['p_types'] = list(types)
         with self.db.tx.read() as conn:
-            if since is None:
-                since = row.revision
-            if since < row.compacted_revision:
-                raise exceptions.RevisionCompacted(since,
-                                                   row.compacted_revision)
-            query = (sa.select(E).where(E.c.group_id == row.id,
-                                        E.c.revision > since)
-                     .order_by(E.c.revision).limit(limit))
-            if types is not None:
-                query = query.where(E.c.type.in_(types))
             found = [records.Event(revision=e.revision, type=e.type,
                                    member_id=e.member_id, at=e.at)
-                     for e in conn.execute(query)]
+                     for e in conn.execute(query, names)]
         # Changes may have come between the two reads.
         revision = max([row.revision] + [e.revision for e in found])
         return records.Events(group_id=row.id, events=found,

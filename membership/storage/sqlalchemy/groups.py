@@ -10,6 +10,7 @@ from membership.storage import exceptions
 from membership.storage import records
 from membership.storage.sqlalchemy import changes
 from membership.storage.sqlalchemy import clock
+from membership.storage.sqlalchemy import database
 from membership.storage.sqlalchemy import engine
 from membership.storage.sqlalchemy import pagination
 from membership.storage.sqlalchemy import tables
@@ -17,6 +18,10 @@ from membership.storage.sqlalchemy import usage
 
 G = tables.groups
 SORT = {'name': G.c.name, 'created_at': G.c.created_at}
+# Once a group's due expiries are recorded (settled), its stored
+# member_count is its live members: a read counts no rows.
+_GET = database.settled_query(*(
+    c for c in G.c if c.key not in ('id', 'revision', 'compacted_revision')))
 
 
 def _group(values, member_count):
@@ -71,12 +76,8 @@ class Groups:
 
     @engine.translated()
     def get_group(self, project_id, name):
-        others = [c for c in G.c
-                  if c.key not in ('id', 'revision', 'compacted_revision')]
-        row = self.db.settled_row(
-            project_id, name, *others,
-            changes.live_member_count(clock.now()).label('count'))
-        return _group(row._mapping, row.count)
+        row = self.db.settled_row(project_id, name, _GET)
+        return _group(row._mapping, row.member_count)
 
     @engine.translated()
     def list_groups(self, project_id, page):
@@ -86,8 +87,8 @@ class Groups:
             marker = pagination.marker_values(
                 conn, sa.select(G).where(mine), page, SORT, G.c.name)
             query = pagination.paginate(
-                sa.select(G, changes.live_member_count(now).label('count'),
-                          changes.expiry_due(now).label('due')).where(mine),
+                sa.select(G, changes.expiry_due(now).label('due'))
+                .where(mine),
                 page, SORT, G.c.name, marker)
             rows = pagination.fetch(conn, query, page, G.c.metadata)
         due = [row.id for row in rows if row.due]
@@ -99,7 +100,7 @@ class Groups:
             with self.db.tx.read() as conn:
                 rows = pagination.fetch(conn, query, page, G.c.metadata)
         return pagination.converted(
-            rows, lambda row: _group(row._mapping, row.count))
+            rows, lambda row: _group(row._mapping, row.member_count))
 
     @engine.translated()
     def put_group(self, project_id, name, description, metadata,
