@@ -37,7 +37,7 @@ OPTS = [
     cfg.IntOpt('max_long_poll_timeout', default=60, min=0, max=3600,
                help='Largest timeout, in seconds, an events request may '
                     'wait, and largest wait of a lock request.'),
-    cfg.IntOpt('max_waiters', default=5000, min=0,
+    cfg.IntOpt('max_waiters', default=10000, min=0,
                help='Long-poll requests one API process holds at once: '
                     'events requests with a timeout and lock requests '
                     'with a wait, together. Beyond it such a request gets '
