@@ -121,21 +121,32 @@ _FAILED = 'membership.server.read_failed'
 
 def _on_close(sock, callback):
     """Call ``callback()`` when the client closes ``sock``; returns the
-    function that stops watching. One greenlet waits for the socket to
-    turn readable (no polling): for a parked long-poll that means its
+    function that stops watching. The event loop watches the socket for
+    readability (no polling, and no greenlet while nothing happens: a
+    parked long-poll costs its own greenlet only). Readable means the
     client went away, or pipelined its next request (then it stays).
     """
-    def watch():
+    watcher = gevent.get_hub().loop.io(sock.fileno(), 1)  # 1: readable
+
+    def check():
         try:
-            gevent.socket.wait_read(sock.fileno())
             closed = sock.recv(1, socket.MSG_PEEK) == b''
         except OSError:
             closed = True
         if closed:
             callback()
 
-    watcher = gevent.spawn(watch)
-    return lambda: watcher.kill(block=False)
+    def readable():
+        watcher.stop()
+        # Not in the loop's own callback: the check may block.
+        gevent.spawn(check)
+
+    def stop():
+        watcher.stop()
+        watcher.close()
+
+    watcher.start(readable)
+    return stop
 
 
 class _Input:
