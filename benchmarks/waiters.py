@@ -1,7 +1,7 @@
 """10,000 parked long-polls on one host, with membership-api's defaults.
 
 One ``membership-api`` with its default settings (2 gevent worker
-processes, ``[api] max_waiters`` = 5,000 each, a project's share half of
+processes, ``[api] max_waiters`` = 10,000 each, a project's share half of
 it) over SQLite. Measured, as the serving-layer issue asks:
 
 - heartbeat req/s with no waiter parked (wrk, 16 connections);
