@@ -42,7 +42,7 @@ OPTS = [
                     'events requests with a timeout and lock requests '
                     'with a wait, together. Beyond it such a request gets '
                     '503 with Retry-After. Under membership-api a parked '
-                    'request is a greenlet (a few kilobytes, no database '
+                    'request is a greenlet (about 40 KB, no database '
                     'connection); under Apache mod_wsgi it holds a thread '
                     'of the long-poll WSGIDaemonProcess group: keep it '
                     'below that group\'s threads.'),
