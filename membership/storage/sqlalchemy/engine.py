@@ -33,6 +33,9 @@ from membership.storage import exceptions
 LOG = logging.getLogger(__name__)
 
 _WRITE = 'membership_write'
+# One statement, atomic by itself: SQLite runs it in its own implicit
+# transaction, so no BEGIN is sent (nor a COMMIT that finds nothing).
+_ONE_STATEMENT = 'membership_one_statement'
 
 
 def connection_url(conf):
@@ -146,8 +149,11 @@ def _sqlite_engine(url, conf, max_connections):
         # A write transaction takes the write lock up front: a deferred
         # one that reads first could not upgrade once another writer has
         # committed (SQLITE_BUSY_SNAPSHOT, which no busy timeout retries).
-        immediate = conn.get_execution_options().get(_WRITE)
-        conn.exec_driver_sql('BEGIN IMMEDIATE' if immediate else 'BEGIN')
+        options = conn.get_execution_options()
+        if options.get(_ONE_STATEMENT):
+            return
+        conn.exec_driver_sql('BEGIN IMMEDIATE' if options.get(_WRITE)
+                             else 'BEGIN')
 
     exc_filters.register_engine(engine)
     return engine
@@ -201,9 +207,10 @@ class Transactions:
 
     def __init__(self, engine):
         self.engine = engine
-        self._writer = (_WriterLock(engine.url.database)
-                        if engine.dialect.name == 'sqlite'
+        sqlite = engine.dialect.name == 'sqlite'
+        self._writer = (_WriterLock(engine.url.database) if sqlite
                         else contextlib.nullcontext())
+        self._one_statement = sqlite
 
     @contextlib.contextmanager
     def read(self):
@@ -214,6 +221,22 @@ class Transactions:
     def write(self):
         with self._writer, self.engine.connect() as conn:
             conn = conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def write_one(self):
+        """A write of exactly one statement (a heartbeat's UPDATE). On
+        SQLite it is its own transaction, under this process's writer
+        lock; elsewhere it runs as :meth:`write` does.
+        """
+        if not self._one_statement:
+            with self.write() as conn:
+                yield conn
+            return
+        with self._writer, self.engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE: True,
+                                             _ONE_STATEMENT: True})
             with conn.begin():
                 yield conn
 

@@ -210,11 +210,15 @@ class Members:
     def heartbeat(self, project_id, group, member_id):
         params = {'p_project': project_id, 'p_group': group,
                   'p_member': member_id}
-        with self.db.tx.write() as conn:
+        with self.db.tx.write_one() as conn:
             updated = conn.execute(_HEARTBEAT, params).rowcount
-            if not updated:
-                updated = conn.execute(_HEARTBEAT_SESSION,
-                                       params).rowcount
+        if not updated:
+            # A session's member (or none): both statements in one
+            # transaction, so a member re-joined between them is seen.
+            with self.db.tx.write() as conn:
+                updated = (conn.execute(_HEARTBEAT, params).rowcount
+                           or conn.execute(_HEARTBEAT_SESSION,
+                                           params).rowcount)
         if not updated:
             with self.db.tx.read() as conn:
                 group_id_of(conn, project_id, group)

@@ -123,7 +123,7 @@ class Sessions:
 
     @engine.translated()
     def heartbeat_session(self, project_id, session_id):
-        with self.db.tx.write() as conn:
+        with self.db.tx.write_one() as conn:
             updated = conn.execute(_HEARTBEAT_BY_ID, {
                 'p_session': session_id, 'p_project': project_id}).rowcount
         if not updated:
