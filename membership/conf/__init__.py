@@ -4,6 +4,8 @@
 ``cfg.ConfigOpts`` and calls :func:`register_opts` on it, so tests and
 several apps in one process never share state.
 """
+import logging
+
 from oslo_db import options as db_options
 from oslo_log import log
 
@@ -13,6 +15,7 @@ from membership.conf import quota
 from membership.conf import server
 from membership.conf import storage
 from membership import logcontext
+from membership import logformat
 
 
 def register_opts(conf):
@@ -31,5 +34,6 @@ def prepare(conf, args=None, default_config_files=None):
     conf(args if args is not None else [], project='membership',
          default_config_files=default_config_files)
     log.setup(conf, 'membership')
+    logformat.install(logging.getLogger().handlers)
     logcontext.install()
     return conf

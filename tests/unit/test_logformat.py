@@ -1,0 +1,83 @@
+"""The faster context formatter writes exactly oslo.log's lines."""
+import logging
+import sys
+
+from oslo_config import cfg
+from oslo_context import context
+from oslo_log import formatters
+from oslo_log import log
+import testtools
+
+from membership import logformat
+
+
+def _conf(**overrides):
+    conf = cfg.ConfigOpts()
+    log.register_options(conf)
+    conf([])
+    for name, value in overrides.items():
+        conf.set_override(name, value)
+    return conf
+
+
+def _records():
+    ctx = context.RequestContext(request_id='req-1', user_id='u',
+                                 project_id='p', overwrite=False)
+    plain = logging.LogRecord('membership.api', logging.INFO, __file__, 1,
+                              'joined %s', ('m1',), None)
+    with_context = logging.LogRecord('membership.api', logging.INFO,
+                                     __file__, 2, 'left %(m)s',
+                                     ({'m': 'm2'},), None)
+    with_context.context = ctx
+    # A whole second: isoformat() would leave its microseconds out.
+    with_context.created = 1764633600.0
+    try:
+        raise ValueError('bad')
+    except ValueError:
+        failed = logging.LogRecord('membership.api', logging.ERROR,
+                                   __file__, 3, 'failed', (),
+                                   sys.exc_info())
+    failed.context = ctx
+    plain.created = failed.created = 1764633600.25
+    return plain, with_context, failed
+
+
+class FormatterTest(testtools.TestCase):
+
+    def _both(self, conf):
+        oslo = formatters.ContextFormatter(project='membership',
+                                           version='1', config=conf,
+                                           datefmt=conf.log_date_format)
+        handler = logging.Handler()
+        handler.setFormatter(formatters.ContextFormatter(
+            project='membership', version='1', config=conf,
+            datefmt=conf.log_date_format))
+        logformat.install([handler])
+        self.assertIsInstance(handler.formatter, logformat.ContextFormatter)
+        return oslo, handler.formatter
+
+    def test_same_lines_as_oslo_log(self):
+        oslo, ours = self._both(_conf())
+        for expected, record in zip(_records(), _records()):
+            line = ours.format(record)
+            self.assertEqual(oslo.format(expected), line)
+            self.assertNotIn('isotime', record.__dict__)
+        self.assertIn('req-1 u p', ours.format(_records()[1]))
+
+    def test_isotime_when_a_format_names_it(self):
+        conf = _conf(logging_context_format_string='%(isotime)s %(message)s',
+                     logging_exception_prefix='%(isotime)s! ')
+        oslo, ours = self._both(conf)
+        records = _records()
+        for expected, record in zip(_records(), records):
+            self.assertEqual(oslo.format(expected), ours.format(record))
+            self.assertEqual(expected.isotime, record.isotime)
+        self.assertIn('.000000', records[1].isotime)
+        self.assertIn('.250000', records[0].isotime)
+
+    def test_other_formatters_are_left_alone(self):
+        handler = logging.Handler()
+        json_formatter = formatters.JSONFormatter()
+        handler.setFormatter(json_formatter)
+        logformat.install([handler])
+        self.assertIs(json_formatter, handler.formatter)
