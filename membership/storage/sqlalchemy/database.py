@@ -138,11 +138,11 @@ class Database:
         a busy pool cannot starve on a read that needs a second one.
         """
         names = {'p_project': project_id, 'p_group': group}
-        with self.tx.read() as conn:
+        with self.tx.read_one() as conn:
             row = conn.execute(query, names).first()
         if row is not None and row.due:
             self.settle(row.id)
-            with self.tx.read() as conn:
+            with self.tx.read_one() as conn:
                 row = conn.execute(query, names).first()
         if row is None:
             raise exceptions.GroupNotFound(group)

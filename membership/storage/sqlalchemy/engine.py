@@ -218,6 +218,16 @@ class Transactions:
             yield conn
 
     @contextlib.contextmanager
+    def read_one(self):
+        """A read whose statements need not share one snapshot (usually
+        there is one). SQLite then sends no BEGIN: each is its own.
+        """
+        with self.engine.connect() as conn:
+            if self._one_statement:
+                conn = conn.execution_options(**{_ONE_STATEMENT: True})
+            yield conn
+
+    @contextlib.contextmanager
     def write(self):
         with self._writer, self.engine.connect() as conn:
             conn = conn.execution_options(**{_WRITE: True})

@@ -44,7 +44,7 @@ class Events:
         if types is not None:
             query = _EVENTS_OF_TYPES
             names['p_types'] = list(types)
-        with self.db.tx.read() as conn:
+        with self.db.tx.read_one() as conn:
             found = [records.Event(revision=e.revision, type=e.type,
                                    member_id=e.member_id, at=e.at)
                      for e in conn.execute(query, names)]
@@ -55,7 +55,7 @@ class Events:
 
     @engine.translated()
     def watch_states(self, group_ids):
-        with self.db.tx.read() as conn:
+        with self.db.tx.read_one() as conn:
             rows = conn.execute(WATCH_STATES,
                                 {'ids': list(group_ids)}).all()
         return {row.id: records.WatchState(revision=row.revision,

@@ -100,7 +100,7 @@ class Members:
 
     @engine.translated()
     def get_member(self, project_id, group, member_id):
-        with self.db.tx.read() as conn:
+        with self.db.tx.read_one() as conn:
             row = conn.execute(_GET, {'p_project': project_id,
                                       'p_group': group,
                                       'p_member': member_id}).first()
