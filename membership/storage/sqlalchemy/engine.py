@@ -123,6 +123,10 @@ def _sqlite_engine(url, conf, max_connections):
         url, pool_size=5,
         max_overflow=32 if max_connections is None else max_connections,
         pool_timeout=timeout,
+        # Closing a Connection already ends its transaction (BEGIN is
+        # ours, the driver is in autocommit): a second ROLLBACK at each
+        # check-in would find nothing to do.
+        pool_reset_on_return=None,
         connect_args={'timeout': timeout,
                       'check_same_thread': False})
 
