@@ -39,6 +39,9 @@ def _records():
                                    sys.exc_info())
     failed.context = ctx
     plain.created = failed.created = 1764633600.25
+    # msecs was taken from the clock when each record was made.
+    plain.msecs = failed.msecs = 250.0
+    with_context.msecs = 0.0
     return plain, with_context, failed
 
 
