@@ -33,7 +33,7 @@ class _Unavailable(Exception):
 class _Request(_request._AuthTokenRequest):
     """auth_token's request, removing its headers in one pass.
 
-    auth_token removes the 32 headers it may set (so a client cannot
+    auth_token removes the 31 headers it may set (so a client cannot
     forge one) through webob's ``EnvironHeaders``, whose ``pop`` is
     ``MutableMapping.pop``: a KeyError raised and caught for each header
     the request does not carry, about 80 µs a request. The same headers

@@ -231,26 +231,21 @@ class Transactions:
                 conn = conn.execution_options(**{_ONE_STATEMENT: True})
             yield conn
 
-    @contextlib.contextmanager
     def write(self):
-        with self._writer, self.engine.connect() as conn:
-            conn = conn.execution_options(**{_WRITE: True})
-            with conn.begin():
-                yield conn
+        return self._write(**{_WRITE: True})
 
-    @contextlib.contextmanager
     def write_one(self):
         """A write of exactly one statement (a heartbeat's UPDATE). On
         SQLite it is its own transaction, under this process's writer
         lock; elsewhere it runs as :meth:`write` does.
         """
-        if not self._one_statement:
-            with self.write() as conn:
-                yield conn
-            return
+        return self._write(**{_WRITE: True,
+                              _ONE_STATEMENT: self._one_statement})
+
+    @contextlib.contextmanager
+    def _write(self, **options):
         with self._writer, self.engine.connect() as conn:
-            conn = conn.execution_options(**{_WRITE: True,
-                                             _ONE_STATEMENT: True})
+            conn = conn.execution_options(**options)
             with conn.begin():
                 yield conn
 
