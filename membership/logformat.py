@@ -9,6 +9,7 @@ built once. The lines are the
 same.
 """
 import datetime
+import logging
 
 from dateutil import tz
 from oslo_log import formatters
@@ -39,8 +40,11 @@ class ContextFormatter(formatters.ContextFormatter):
 
 def install(handlers):
     """Give ``handlers`` that format with oslo.log's ContextFormatter
-    this one, with the same settings.
+    this one, with the same settings; collect threads' names only if a
+    handler's format may print them.
     """
+    logging.logThreads = any(_may_print_thread(handler.formatter)
+                             for handler in handlers)
     for handler in handlers:
         if type(handler.formatter) is formatters.ContextFormatter:
             faster = ContextFormatter.__new__(ContextFormatter)
@@ -51,3 +55,19 @@ def install(handlers):
                 for name in _FORMATS)
             faster._local_zone = tz.tzlocal()
             handler.setFormatter(faster)
+
+
+def _may_print_thread(formatter):
+    """Whether ``formatter`` may print a record's thread (``thread``,
+    ``threadName``): any formatter this module does not know may.
+    """
+    if formatter is None:
+        return False  # logging's default format: level, name, message
+    if type(formatter) in (formatters.ContextFormatter, ContextFormatter):
+        texts = [getattr(formatter.conf, name, None) or ''
+                 for name in _FORMATS]
+    elif type(formatter) is logging.Formatter:
+        texts = [formatter._fmt or '']
+    else:
+        return True
+    return any('thread' in text for text in texts)

@@ -84,3 +84,46 @@ class FormatterTest(testtools.TestCase):
         handler.setFormatter(json_formatter)
         logformat.install([handler])
         self.assertIs(json_formatter, handler.formatter)
+
+
+class ThreadNamesTest(testtools.TestCase):
+    """Records look up their thread only if a format may print it."""
+
+    def setUp(self):
+        super().setUp()
+        saved = logging.logThreads
+        self.addCleanup(setattr, logging, 'logThreads', saved)
+
+    def _install(self, *formatters_):
+        handlers = []
+        for formatter in formatters_:
+            handler = logging.Handler()
+            handler.setFormatter(formatter)
+            handlers.append(handler)
+        logformat.install(handlers)
+        return logging.LogRecord('m', logging.INFO, __file__, 1, 'x', (),
+                                 None)
+
+    def _oslo(self, **overrides):
+        conf = _conf(**overrides)
+        return formatters.ContextFormatter(project='membership', version='1',
+                                           config=conf)
+
+    def test_oslo_log_default_formats_print_no_thread(self):
+        record = self._install(self._oslo(), logging.Formatter('%(message)s'))
+        self.assertFalse(logging.logThreads)
+        self.assertIsNone(record.threadName)
+
+    def test_a_format_naming_a_thread_keeps_it(self):
+        for formatter in (
+                self._oslo(logging_context_format_string=(
+                    '%(threadName)s %(message)s')),
+                self._oslo(logging_debug_format_suffix='%(thread)d'),
+                logging.Formatter('%(thread)d %(message)s')):
+            record = self._install(self._oslo(), formatter)
+            self.assertTrue(logging.logThreads)
+            self.assertIsNotNone(record.threadName)
+
+    def test_an_unknown_formatter_keeps_it(self):
+        self._install(self._oslo(), formatters.JSONFormatter())
+        self.assertTrue(logging.logThreads)
