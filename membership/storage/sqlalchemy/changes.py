@@ -132,15 +132,42 @@ def lock_group(conn, project_id=None, name=None, group_id=None):
     return row, clock.read(conn)
 
 
+# SQLite: a write transaction (BEGIN IMMEDIATE) already holds the
+# database's one write lock, so no lock wait can come between reading
+# the row and reading the clock: the row, the clock and whether an
+# expiry is due come in one statement.
+_CLOCK_DUE_COLUMNS = (clock.now().label('clock_now'),
+                      expiry_due(clock.now()).label('clock_due'))
+_ROW_CLOCK_DUE_BY_ID = sa.select(G, *_CLOCK_DUE_COLUMNS).where(
+    G.c.id == GROUP_ID)
+_ROW_CLOCK_DUE_BY_NAME = sa.select(G, *_CLOCK_DUE_COLUMNS).where(
+    G.c.project_id == sa.bindparam('p_project'),
+    G.c.name == sa.bindparam('p_group'))
+
+
 def lock_group_due(conn, project_id=None, name=None, group_id=None):
     """:func:`lock_group`, and whether the group has an expiry to
     record, read with the clock in one statement: ``(row, now, due)``.
     """
+    if conn.dialect.name == 'sqlite':
+        return _row_clock_due(conn, project_id, name, group_id)
     row = _lock(conn, project_id, name, group_id)
     if row is None:
         return None, None, False
     now, due = conn.execute(_CLOCK_AND_DUE, {'p_group_id': row.id}).one()
     return row, now, bool(due)
+
+
+def _row_clock_due(conn, project_id, name, group_id):
+    if group_id is not None:
+        row = conn.execute(_ROW_CLOCK_DUE_BY_ID,
+                           {'p_group_id': group_id}).first()
+    else:
+        row = conn.execute(_ROW_CLOCK_DUE_BY_NAME,
+                           {'p_project': project_id, 'p_group': name}).first()
+    if row is None:
+        return None, None, False
+    return row, row.clock_now, bool(row.clock_due)
 
 
 class Changes:
