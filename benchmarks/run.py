@@ -36,6 +36,10 @@ from tests.integration import keystone  # noqa: E402
 
 DURATION = os.environ.get('BENCH_DURATION', '5s')
 SIZES = (100, 10000, 100000)
+# Rounds of the group-size figures, interleaved: each figure is its
+# median round (this VM's throughput drifts by tens of percent over
+# minutes, more than any cost of group size).
+ROUNDS = int(os.environ.get('BENCH_ROUNDS', '3'))
 CONNECTIONS = (1, 2, 4, 8, 16, 32, 64)
 MEMBERS = 1000
 SESSIONS = 1000
@@ -79,16 +83,16 @@ class Target:
     def get(self, members, size=MEMBERS):
         return self.wrk('GET', f'"{members}m" .. n', 200, size)
 
-    def join(self, members):
-        return self.wrk('PUT', f'"{members}j" .. unique', 201,
+    def join(self, members, batch=''):
+        return self.wrk('PUT', f'"{members}j{batch}-" .. unique', 201,
                         body=JSON_BODY)
 
-    def leave(self, members):
-        # The joins' names, in the same order, in a third of the time
-        # (leaves are the faster): a leave of a name never joined would
-        # answer 404 (counted unexpected).
+    def leave(self, members, batch=''):
+        # The names of the joins of ``batch``, in the same order, in a
+        # third of the time (leaves are the faster): a leave of a name
+        # never joined would answer 404 (counted unexpected).
         third = f"{max(1, int(DURATION.rstrip('s')) // 3)}s"
-        return self.wrk('DELETE', f'"{members}j" .. unique', 204,
+        return self.wrk('DELETE', f'"{members}j{batch}-" .. unique', 204,
                         duration=third)
 
     def session_heartbeat(self, count=SESSIONS):
@@ -144,20 +148,40 @@ def measure_noauth(figures):
         for connections in CONNECTIONS:
             figures[f'heartbeat c{connections}'] = target.heartbeat(
                 members, connections=connections)
-        for size in SIZES:
-            members = target.group(f'size{size}', size)
-            figures[f'heartbeat n{size}'] = target.heartbeat(members, size)
-            figures[f'GET member n{size}'] = target.get(members, size)
-            figures[f'join n{size}'] = target.join(members)
-            figures[f'leave n{size}'] = target.leave(members)
-            if size == 10000:
-                figures['list 1000 of 10000'] = target.list_page(members)
-            if size == 100000:
-                figures['walk 100000'] = target.walk(members)
+        groups = {size: target.group(f'size{size}', size) for size in SIZES}
+        figures['list 1000 of 10000'] = target.list_page(groups[10000])
+        figures['walk 100000'] = target.walk(groups[100000])
+        figures.update(group_sizes(target, groups))
         figures['join'] = figures['join n10000']
         figures['leave'] = figures['leave n10000']
     finally:
         target.servers.stop()
+
+
+def group_sizes(target, groups):
+    """Heartbeat, GET, join and leave in each group of ``groups``
+    (``{size: members path}``), ROUNDS times, the sizes in a new order
+    each round: ``{'<operation> n<size>': median round}``.
+    """
+    runs = {}
+    for round_ in range(ROUNDS):
+        turn = round_ % len(SIZES)
+        for size in SIZES[turn:] + SIZES[:turn]:
+            members = groups[size]
+            for operation, run in (
+                    ('heartbeat', lambda: target.heartbeat(members, size)),
+                    ('GET member', lambda: target.get(members, size)),
+                    ('join', lambda: target.join(members, round_)),
+                    ('leave', lambda: target.leave(members, round_))):
+                runs.setdefault(f'{operation} n{size}', []).append(run())
+    return {name: median_run(found) for name, found in runs.items()}
+
+
+def median_run(runs):
+    """The run of median throughput, with every round's throughput."""
+    ordered = sorted(runs, key=lambda run: run['rps'])
+    return dict(ordered[(len(ordered) - 1) // 2],
+                rounds=[run['rps'] for run in runs])
 
 
 def measure_one_process(figures):
