@@ -2,8 +2,9 @@
 
 Every write that adds usage locks the project's row first (before any
 group's row: one lock order), counts, checks and inserts in the same
-transaction; so on every backend and across API processes two writers
-never both take the last unit of a limit. A group's live members are
+transaction (on SQLite the write transaction itself is that lock: one
+writer at a time); so on every backend and across API processes two
+writers never both take the last unit of a limit. A group's live members are
 its ``member_count``, kept under the group's lock (see Changes), which
 a join holds when it checks them.
 """
