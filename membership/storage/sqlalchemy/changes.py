@@ -109,11 +109,13 @@ _PURGE = E.delete().where(E.c.group_id == GROUP_ID,
                           E.c.revision <= sa.bindparam('p_revision'))
 
 
-def _lock(conn, project_id, name, group_id):
+def _lock(conn, project_id, name, group_id,
+          statements=(_LOCK_BY_ID, _LOCK_BY_NAME)):
+    by_id, by_name = statements
     if group_id is not None:
-        return conn.execute(_LOCK_BY_ID, {'p_group_id': group_id}).first()
-    return conn.execute(_LOCK_BY_NAME, {'p_project': project_id,
-                                        'p_group': name}).first()
+        return conn.execute(by_id, {'p_group_id': group_id}).first()
+    return conn.execute(by_name, {'p_project': project_id,
+                                  'p_group': name}).first()
 
 
 def lock_group(conn, project_id=None, name=None, group_id=None):
@@ -159,12 +161,8 @@ def lock_group_due(conn, project_id=None, name=None, group_id=None):
 
 
 def _row_clock_due(conn, project_id, name, group_id):
-    if group_id is not None:
-        row = conn.execute(_ROW_CLOCK_DUE_BY_ID,
-                           {'p_group_id': group_id}).first()
-    else:
-        row = conn.execute(_ROW_CLOCK_DUE_BY_NAME,
-                           {'p_project': project_id, 'p_group': name}).first()
+    row = _lock(conn, project_id, name, group_id,
+                (_ROW_CLOCK_DUE_BY_ID, _ROW_CLOCK_DUE_BY_NAME))
     if row is None:
         return None, None, False
     return row, row.clock_now, bool(row.clock_due)

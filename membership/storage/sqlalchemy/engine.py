@@ -215,6 +215,9 @@ class Transactions:
         self._writer = (_WriterLock(engine.url.database) if sqlite
                         else contextlib.nullcontext())
         self._one_statement = sqlite
+        # Built once: write_one is the heartbeat's path.
+        self._write_options = {_WRITE: True}
+        self._write_one_options = {_WRITE: True, _ONE_STATEMENT: sqlite}
 
     @contextlib.contextmanager
     def read(self):
@@ -232,18 +235,17 @@ class Transactions:
             yield conn
 
     def write(self):
-        return self._write(**{_WRITE: True})
+        return self._write(self._write_options)
 
     def write_one(self):
         """A write of exactly one statement (a heartbeat's UPDATE). On
         SQLite it is its own transaction, under this process's writer
         lock; elsewhere it runs as :meth:`write` does.
         """
-        return self._write(**{_WRITE: True,
-                              _ONE_STATEMENT: self._one_statement})
+        return self._write(self._write_one_options)
 
     @contextlib.contextmanager
-    def _write(self, **options):
+    def _write(self, options):
         with self._writer, self.engine.connect() as conn:
             conn = conn.execution_options(**options)
             with conn.begin():
