@@ -37,7 +37,7 @@ def _command(server, module, port):
             '10000', '--no-control-socket', f'{module}:application']
 
 
-def _serve(server, module, env):
+def serve(server, module, env):
     port = apiservers.free_port()
     process = subprocess.Popen(
         _command(server, module, port), env=dict(os.environ, **env),
@@ -54,7 +54,7 @@ def _serve(server, module, env):
     raise RuntimeError(f'{server} did not start {module}')
 
 
-def _stop(process):
+def stop(process):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
 
@@ -63,12 +63,12 @@ def bare(server, duration):
     """wrk's figures for the bare app under ``server``, or None."""
     if server == 'uwsgi' and not os.path.exists(os.path.join(BIN, 'uwsgi')):
         return None
-    process, url = _serve(server, 'benchmarks.bare', {})
+    process, url = serve(server, 'benchmarks.bare', {})
     try:
         return load.run(url, load.script('POST', '"/bare/" .. n', 204),
                         16, duration)
     finally:
-        _stop(process)
+        stop(process)
 
 
 def flask_heartbeat(duration, members=1000):
@@ -85,12 +85,12 @@ def flask_heartbeat(duration, members=1000):
         finally:
             servers.stop()
         seed.members(servers.connection, project, 'bench', members)
-        process, url = _serve('gunicorn', 'benchmarks.reference_flask',
-                              {'MEMBERSHIP_BENCH_DB': servers.connection})
+        process, url = serve('gunicorn', 'benchmarks.reference_flask',
+                             {'MEMBERSHIP_BENCH_DB': servers.connection})
         try:
             return load.run(url, load.script(
                 'POST', '"/v1/groups/bench/members/m" .. n .. "/heartbeat"',
                 204, members, headers=(('X-Project-Id', project),)),
                 16, duration)
         finally:
-            _stop(process)
+            stop(process)

@@ -14,13 +14,18 @@ it) over SQLite. Measured, as the serving-layer issue asks:
   not counted in the cost of parking;
 - heartbeat req/s while they are parked (target: within 15 %);
 - one join per project: how long until every waiter has its answer
-  (target: 2 s), and how many got 200.
+  (target: 2 s), and how many got 200;
+- the floor beside each: the same client parking and waking as many
+  long-polls on the same server (gunicorn, 2 gevent workers) running
+  benchmarks/bare_longpoll.py, whose requests do nothing but wait. No
+  application can park or wake for less under this server.
 
     BENCH_WAITERS=10000 python benchmarks/waiters.py
 """
 import asyncio
 import os
 import sys
+import tempfile
 import time
 import uuid
 
@@ -29,6 +34,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
+from benchmarks import apps  # noqa: E402
 from benchmarks import load  # noqa: E402
 from benchmarks import seed  # noqa: E402
 from tests import apiservers  # noqa: E402
@@ -42,8 +48,8 @@ SEEDED = 999
 V11 = 'membership 1.1'
 
 
-def tree(server):
-    master = psutil.Process(server.process.pid)
+def tree(process):
+    master = psutil.Process(process.pid)
     return [master] + master.children(recursive=True)
 
 
@@ -115,7 +121,37 @@ def parked(procs, started, spent, busy=0.3, interval=0.5, idle=3.0):
     return total - spent - idle_share * (done - started), idle_share
 
 
-def main():
+async def _scenario(url, projects, procs, spent, wake, during=None):
+    """Park WAITERS long-polls, then ``wake()``: what it cost the server
+    (``procs``), and ``during()`` measured while they are parked.
+    """
+    rss = rss_mb(procs)
+    started = time.monotonic()
+    conns = await park(url, projects, WAITERS)
+    to_park, idle_share = await asyncio.to_thread(
+        parked, procs, started, spent)
+    found = {'rss_added_mb': rss_mb(procs) - rss, 'cpu_to_park_s': to_park,
+             'idle_share': idle_share}
+    if during is not None:
+        found['heartbeat_parked'] = await asyncio.to_thread(during)
+    waiting = asyncio.ensure_future(answers(conns, 30))
+    sent, before = time.perf_counter(), cpu(procs)
+    await asyncio.to_thread(wake)
+    got = await waiting
+    found['cpu_to_wake_s'] = cpu(procs) - before
+    statuses = [status for status, _ in got]
+    found['answered_200'] = statuses.count(200)
+    found['refused_503'] = statuses.count(503)
+    found['wake_all_s'] = max(at for _, at in got if at) - sent
+    for _, writer in conns:
+        writer.close()
+    return found
+
+
+def membership():
+    """WAITERS long-polls on membership-api, woken by one join per
+    project; heartbeats measured before and while they are parked.
+    """
     # membership-api's defaults: 2 worker processes.
     servers = apiservers.ApiServers(1, workers=2).start()
     try:
@@ -130,57 +166,65 @@ def main():
                 'X-Project-Id': project, 'OpenStack-API-Version': V11}
             ).json()['revision']
             projects.append((project, revision))
-        procs = tree(servers.servers[0])
+        procs = tree(servers.servers[0].process)
         before = heartbeats(url, projects[0][0])
         quiet(procs)
-        rss, spent = rss_mb(procs), cpu(procs)
 
-        async def scenario():
-            started = time.monotonic()
-            conns = await park(url, projects, WAITERS)
-            to_park, idle_share = await asyncio.to_thread(
-                parked, procs, started, spent)
-            found = {'rss_added_mb': rss_mb(procs) - rss,
-                     'cpu_to_park_s': to_park, 'idle_share': idle_share}
-            found['heartbeat_parked'] = await asyncio.to_thread(
-                heartbeats, url, projects[0][0])
-            waiting = asyncio.ensure_future(answers(conns, 30))
-            sent = time.perf_counter()
+        def wake():
             for project, _ in projects:
-                joined = await asyncio.to_thread(
-                    requests.put, f'{url}/v1/groups/g/members/wake',
-                    headers={'X-Project-Id': project})
-                joined.raise_for_status()
-            got = await waiting
-            statuses = [status for status, _ in got]
-            found['answered_200'] = statuses.count(200)
-            found['refused_503'] = statuses.count(503)
-            found['wake_all_s'] = max(at for _, at in got if at) - sent
-            for _, writer in conns:
-                writer.close()
-            return found
+                requests.put(f'{url}/v1/groups/g/members/wake', headers={
+                    'X-Project-Id': project}).raise_for_status()
 
-        result = asyncio.run(scenario())
-        ratio = result['heartbeat_parked']['rps'] / before['rps']
-        print(f'{WAITERS} waiters from {PROJECTS} projects, membership-api '
-              f'defaults (2 gevent workers), SQLite')
-        print(f"  heartbeat, none parked   {before['rps']:9,.0f}/s  p99 "
-              f"{before['p99']:.1f} ms")
-        print(f"  heartbeat, all parked    "
-              f"{result['heartbeat_parked']['rps']:9,.0f}/s  p99 "
-              f"{result['heartbeat_parked']['p99']:.1f} ms  ({ratio:.2f} "
-              f"of none; target >= 0.85)")
-        print(f"  RSS added                {result['rss_added_mb']:9.1f} MB"
-              f"  (target < 500)")
-        print(f"  CPU to park them         {result['cpu_to_park_s']:9.2f} s"
-              f"   (target < 2)")
-        print(f"  CPU while all parked     {result['idle_share']:9.1%} of a "
-              f"core (the watch poll, every [api] watch_poll_interval)")
-        print(f"  one join wakes all in    {result['wake_all_s']:9.2f} s"
-              f"   (target < 2); {result['answered_200']} answered 200, "
-              f"{result['refused_503']} refused 503")
+        found = asyncio.run(_scenario(
+            url, projects, procs, cpu(procs), wake,
+            lambda: heartbeats(url, projects[0][0])))
+        found['heartbeat_none'] = before
+        return found
     finally:
         servers.stop()
+
+
+def floor():
+    """The same client and server (gunicorn, 2 gevent workers) with the
+    bare long-poll app: what waiting costs before any application work.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        wake_file = os.path.join(tmp, 'wake')
+        process, url = apps.serve('gunicorn', 'benchmarks.bare_longpoll',
+                                  {'BENCH_WAKE_FILE': wake_file})
+        try:
+            procs = tree(process)
+            quiet(procs)
+            return asyncio.run(_scenario(
+                url, [('bare', 0)], procs, cpu(procs),
+                lambda: open(wake_file, 'w').close()))
+        finally:
+            apps.stop(process)
+
+
+def main():
+    found, bare = membership(), floor()
+    none, parked_ = found['heartbeat_none'], found['heartbeat_parked']
+    ratio = parked_['rps'] / none['rps']
+    print(f'{WAITERS} waiters from {PROJECTS} projects, membership-api '
+          f'defaults (2 gevent workers), SQLite; the floor: the same '
+          f'client and server with benchmarks/bare_longpoll.py')
+    print(f"  heartbeat, none parked   {none['rps']:9,.0f}/s  p99 "
+          f"{none['p99']:.1f} ms")
+    print(f"  heartbeat, all parked    {parked_['rps']:9,.0f}/s  p99 "
+          f"{parked_['p99']:.1f} ms  ({ratio:.2f} of none; target >= 0.85)")
+    rows = (('RSS added', 'rss_added_mb', 'MB', 'target < 500; '),
+            ('CPU to park them', 'cpu_to_park_s', 's', 'target < 2; '),
+            ('one join wakes all in', 'wake_all_s', 's', 'target < 2; '),
+            ('CPU to wake them', 'cpu_to_wake_s', 's', ''))
+    for label, key, unit, target in rows:
+        print(f'  {label:<24} {found[key]:9.2f} {unit:<2}  ({target}'
+              f'floor {bare[key]:.2f} {unit})')
+    print(f"  CPU while all parked     {found['idle_share']:9.1%} of a core "
+          f"(the watch poll, every [api] watch_poll_interval)")
+    print(f"  answered                 {found['answered_200']} with 200, "
+          f"{found['refused_503']} refused 503 (floor: "
+          f"{bare['answered_200']} with 200)")
 
 
 if __name__ == '__main__':
