@@ -28,6 +28,50 @@ def free_port():
         return sock.getsockname()[1]
 
 
+class PortTaken(Exception):
+    """Another process listens on the port a server was given."""
+
+
+def listens(pid, port):
+    """Whether process ``pid`` holds a socket listening on ``port``
+    (Linux: the LISTEN sockets of /proc/net/tcp*, by inode, among the
+    process's file descriptors).
+    """
+    inodes = set()
+    for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+        try:
+            with open(table) as f:
+                rows = f.read().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        for row in rows:
+            fields = row.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == '0A' and int(local.rsplit(':', 1)[1], 16) == port:
+                inodes.add(f'socket:[{inode}]')
+    fds = f'/proc/{pid}/fd'
+    try:
+        descriptors = os.listdir(fds)
+    except FileNotFoundError:  # it exited
+        return False
+    for fd in descriptors:
+        try:
+            if os.readlink(os.path.join(fds, fd)) in inodes:
+                return True
+        except FileNotFoundError:
+            continue
+    return False
+
+
+def _taken(port):
+    with socket.socket() as sock:
+        try:
+            sock.bind(('127.0.0.1', port))
+        except OSError:
+            return True
+    return False
+
+
 class ApiServer:
 
     def __init__(self, workdir, connection, workers=1, threads=16,
@@ -37,20 +81,43 @@ class ApiServer:
         ``args``: the command line, instead of ``--config-file`` this
         server's file (``self.config``).
         """
-        self.port = port or free_port()
-        self.url = f'http://127.0.0.1:{self.port}'
-        self.config = os.path.join(workdir, f'api-{self.port}.conf')
-        self.log = os.path.join(workdir, f'api-{self.port}.log')
-        with open(self.config, 'w') as f:
-            f.write(f'[DEFAULT]\nauth_strategy = {auth_strategy}\n'
-                    f'state_path = {workdir}\n'
-                    f'[database]\nconnection = {connection}\n'
-                    f'[api]\nport = {self.port}\nworkers = {workers}\n'
-                    f'threads = {threads}\n{extra}\n{sections}\n')
+        self._workdir = workdir
+        # The configuration, around the [api] port.
+        self._settings = (f'[DEFAULT]\nauth_strategy = {auth_strategy}\n'
+                          f'state_path = {workdir}\n'
+                          f'[database]\nconnection = {connection}\n'
+                          f'[api]\nport = ',
+                          f'\nworkers = {workers}\n'
+                          f'threads = {threads}\n{extra}\n{sections}\n')
+        # A port of our choosing may be taken between free_port() and the
+        # server's bind, by a server of another test: start() then tries
+        # another one.
+        self._may_move = port is None and args is None
+        self._configure(port or free_port())
         self.args = args or ['--config-file', self.config]
         self.process = None
 
-    def start(self):
+    def _configure(self, port):
+        self.port = port
+        self.url = f'http://127.0.0.1:{port}'
+        self.config = os.path.join(self._workdir, f'api-{port}.conf')
+        self.log = os.path.join(self._workdir, f'api-{port}.log')
+        with open(self.config, 'w') as f:
+            f.write(str(port).join(self._settings))
+
+    def start(self, attempts=3):
+        for _ in range(attempts - 1):
+            try:
+                return self._start()
+            except PortTaken:
+                if not self._may_move:
+                    raise
+                os.unlink(self.config)
+                self._configure(free_port())
+                self.args = ['--config-file', self.config]
+        return self._start()
+
+    def _start(self):
         with open(self.log, 'ab') as log:
             self.process = subprocess.Popen(
                 [os.path.join(BIN, 'membership-api')] + self.args,
@@ -59,9 +126,14 @@ class ApiServer:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if _taken(self.port):
+                    raise PortTaken(self.port)
                 raise RuntimeError(f'membership-api exited: see {self.log}')
             try:
-                if requests.get(self.url + '/', timeout=1).ok:
+                # Ours only if our process holds the listening socket:
+                # another test's server may answer on this port.
+                if (requests.get(self.url + '/', timeout=1).ok
+                        and listens(self.process.pid, self.port)):
                     return self
             except requests.RequestException:
                 pass
