@@ -48,9 +48,12 @@ def serve(server, module, env):
     for _ in range(300):
         try:
             requests.post(url + '/', timeout=1)
-            return process, url
+            # Answered by this server, not another on a reused port.
+            if apiservers.listens(process.pid, port):
+                return process, url
         except requests.RequestException:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     raise RuntimeError(f'{server} did not start {module}')
 
 

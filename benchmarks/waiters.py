@@ -121,11 +121,12 @@ def parked(procs, started, spent, busy=0.3, interval=0.5, idle=3.0):
     return total - spent - idle_share * (done - started), idle_share
 
 
-async def _scenario(url, projects, procs, spent, wake, during=None):
+async def _scenario(url, projects, procs, wake, during=None):
     """Park WAITERS long-polls, then ``wake()``: what it cost the server
-    (``procs``), and ``during()`` measured while they are parked.
+    (``procs``, quiet when called), and ``during()`` measured while they
+    are parked.
     """
-    rss = rss_mb(procs)
+    rss, spent = rss_mb(procs), cpu(procs)
     started = time.monotonic()
     conns = await park(url, projects, WAITERS)
     to_park, idle_share = await asyncio.to_thread(
@@ -176,7 +177,7 @@ def membership():
                     'X-Project-Id': project}).raise_for_status()
 
         found = asyncio.run(_scenario(
-            url, projects, procs, cpu(procs), wake,
+            url, projects, procs, wake,
             lambda: heartbeats(url, projects[0][0])))
         found['heartbeat_none'] = before
         return found
@@ -196,7 +197,7 @@ def floor():
             procs = tree(process)
             quiet(procs)
             return asyncio.run(_scenario(
-                url, [('bare', 0)], procs, cpu(procs),
+                url, [('bare', 0)], procs,
                 lambda: open(wake_file, 'w').close()))
         finally:
             apps.stop(process)

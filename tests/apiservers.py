@@ -106,16 +106,15 @@ class ApiServer:
             f.write(str(port).join(self._settings))
 
     def start(self, attempts=3):
-        for _ in range(attempts - 1):
+        for attempt in range(1, attempts + 1):
             try:
                 return self._start()
             except PortTaken:
-                if not self._may_move:
+                if not self._may_move or attempt == attempts:
                     raise
                 os.unlink(self.config)
                 self._configure(free_port())
                 self.args = ['--config-file', self.config]
-        return self._start()
 
     def _start(self):
         with open(self.log, 'ab') as log:
